@@ -1,0 +1,205 @@
+package dev.mup.runtime;
+
+import ai.djl.nn.Block;
+import ai.djl.nn.BlockList;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Linear;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Assembles the {@link MuParametrization} of a generated model. The generated constructor calls
+ * it once, right after the annotated model's own constructor has built the layers: it declares
+ * the widths, then each annotated layer with the widths the processor resolved for it.
+ *
+ * <p>Declaring a layer installs a μP initializer on each of its parameters; declaring a readout
+ * also installs a {@link MuReadout} in its place. The builder checks at run time what the
+ * processor cannot see at compile time: that the fields hold layers, that widths are positive.
+ */
+public final class MuModelBuilder {
+
+    private final String modelName;
+    private final MuRule rule;
+    private final Map<String, WidthDimension> widths = new LinkedHashMap<>();
+    private final List<MuLayer> layers = new ArrayList<>();
+
+    private MuModelBuilder(Class<?> modelClass, MuOptions options) {
+        this.modelName = modelClass.getSimpleName();
+        this.rule = new MuRule(Objects.requireNonNull(options, "options"));
+    }
+
+    /**
+     * Starts the parametrization of a model.
+     *
+     * @param modelClass the annotated model class, named in error messages
+     * @param options the run-time options
+     * @return a new builder
+     */
+    public static MuModelBuilder forModel(Class<?> modelClass, MuOptions options) {
+        return new MuModelBuilder(modelClass, options);
+    }
+
+    /**
+     * Declares a width dimension.
+     *
+     * @param name the {@code @Width} field
+     * @param value its value in this model
+     * @param base its base value
+     * @return this builder
+     * @throws IllegalArgumentException naming the width when a value is not positive
+     */
+    public MuModelBuilder width(String name, int value, int base) {
+        if (value <= 0) {
+            throw new IllegalArgumentException(
+                    modelName + "." + name + " must be a positive width, got " + value);
+        }
+        if (base <= 0) {
+            throw new IllegalArgumentException(
+                    "@Width(base) of " + modelName + "." + name + " must be positive, got " + base);
+        }
+        if (widths.putIfAbsent(name, new WidthDimension(name, value, base)) != null) {
+            throw new IllegalArgumentException(modelName + " declares width '" + name + "' twice");
+        }
+        return this;
+    }
+
+    /**
+     * Declares an input-like layer ({@code @MuInput}): {@code Linear}, {@code Embedding} or
+     * {@code LayerNorm} whose output size scales with {@code width}.
+     *
+     * @param field the field holding the layer
+     * @param layer the layer
+     * @param width the width its output size scales with
+     * @return this builder
+     */
+    public MuModelBuilder input(String field, Block layer, String width) {
+        add(field, LayerRole.INPUT, layer, null, width(width, field), 1.0, false);
+        return this;
+    }
+
+    /**
+     * Declares a hidden layer ({@code @MuHidden}): a {@code Linear} whose input and output sizes
+     * scale with widths.
+     *
+     * @param field the field holding the layer
+     * @param layer the layer
+     * @param fanInWidth the width its input size scales with
+     * @param fanOutWidth the width its output size scales with
+     * @return this builder
+     */
+    public MuModelBuilder hidden(String field, Block layer, String fanInWidth, String fanOutWidth) {
+        if (layer != null && !(layer instanceof Linear)) {
+            throw new IllegalArgumentException(
+                    "@MuHidden field " + modelName + "." + field + " must hold a Linear, got "
+                            + layer.getClass().getName());
+        }
+        add(field, LayerRole.HIDDEN, layer, width(fanInWidth, field), width(fanOutWidth, field), 1.0, false);
+        return this;
+    }
+
+    /**
+     * Declares the readout ({@code @MuOutput}) and installs a {@link MuReadout} in its place,
+     * both among the model's children and as the value the generated code assigns to the field.
+     *
+     * @param field the field holding the readout
+     * @param layer the readout the model built
+     * @param fanInWidth the width its input size scales with
+     * @param outputMultiplier α_out from the annotation (an option may override it)
+     * @param zeroInit the annotation's zero-init choice (an option may override it)
+     * @param children the model's children, where the readout is replaced
+     * @return the installed readout, to assign to the field
+     */
+    public Linear output(
+            String field,
+            Linear layer,
+            String fanInWidth,
+            double outputMultiplier,
+            boolean zeroInit,
+            BlockList children) {
+        requireLayer(field, layer);
+        MuOptions options = rule.options();
+        double alpha = options.outputMultiplier().orElse(outputMultiplier);
+        if (!(alpha > 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException(
+                    "Output multiplier of " + modelName + "." + field
+                            + " must be positive and finite, got " + alpha);
+        }
+        boolean zero = options.zeroInitReadout().orElse(zeroInit);
+        WidthDimension in = width(fanInWidth, field);
+        MuReadout readout = MuReadout.like(layer, rule.readoutInputMultiplier(alpha, in.multiplier()));
+        replaceChild(children, field, layer, readout);
+        add(field, LayerRole.OUTPUT, readout, in, null, alpha, zero);
+        return readout;
+    }
+
+    /**
+     * Finishes the parametrization.
+     *
+     * @return the immutable parametrization of the model
+     * @throws IllegalStateException when no readout was declared
+     */
+    public MuParametrization build() {
+        if (layers.stream().noneMatch(l -> l.role() == LayerRole.OUTPUT)) {
+            throw new IllegalStateException(
+                    modelName + " has no @MuOutput readout: μP needs one to scale the logits");
+        }
+        return new MuParametrization(modelName, rule, widths, layers);
+    }
+
+    private void add(
+            String field,
+            LayerRole role,
+            Block layer,
+            WidthDimension fanIn,
+            WidthDimension fanOut,
+            double alpha,
+            boolean zeroInit) {
+        requireLayer(field, layer);
+        if (!MuLayer.isSupported(layer)) {
+            throw new IllegalArgumentException(
+                    modelName + "." + field + " holds a " + layer.getClass().getName()
+                            + "; annotated fields must hold a Linear, Embedding or LayerNorm");
+        }
+        MuLayer muLayer = new MuLayer(field, role, layer, fanIn, fanOut, alpha, zeroInit);
+        for (Parameter parameter : layer.getDirectParameters().values()) {
+            parameter.setInitializer(new MuInitializer(rule, muLayer, parameter.getName()));
+        }
+        layers.add(muLayer);
+    }
+
+    private void requireLayer(String field, Block layer) {
+        if (layer == null) {
+            throw new IllegalStateException(
+                    modelName + "." + field + " is null after the constructor of " + modelName
+                            + " ran: build the layer in the constructor so μP can parametrize it");
+        }
+    }
+
+    private WidthDimension width(String name, String field) {
+        WidthDimension width = widths.get(name);
+        if (width == null) {
+            throw new IllegalArgumentException(
+                    modelName + "." + field + " names width '" + name + "', but the widths are "
+                            + widths.keySet());
+        }
+        return width;
+    }
+
+    private void replaceChild(BlockList children, String field, Block old, Block replacement) {
+        for (int i = 0; i < children.size(); i++) {
+            if (children.valueAt(i) == old) {
+                String key = children.keyAt(i);
+                children.remove(i);
+                children.add(i, key, replacement);
+                return;
+            }
+        }
+        throw new IllegalStateException(
+                modelName + "." + field + " holds a block that is not a direct child of "
+                        + modelName + ": register the readout with addChildBlock(...) in the"
+                        + " constructor so μP can install its readout in its place");
+    }
+}

@@ -1,0 +1,227 @@
+package dev.mup.runtime;
+
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Run-time choices for a generated μP model: parametrization, readout form, init mode and
+ * overrides of hyperparameters declared in the annotations. Immutable; build with
+ * {@link #builder()}.
+ *
+ * <pre>{@code
+ * MuOptions options = MuOptions.builder().initMode(InitMode.normal(0.02)).outputMultiplier(2).build();
+ * MlpMuP model = new MlpMuP(options, 1024, 3072, 10);
+ * }</pre>
+ */
+public final class MuOptions {
+
+    private static final MuOptions DEFAULTS = builder().build();
+
+    private final Parametrization parametrization;
+    private final ReadoutForm readoutForm;
+    private final InitMode initMode;
+    private final OptionalDouble outputMultiplier;
+    private final Optional<Boolean> zeroInitReadout;
+
+    private MuOptions(Builder b) {
+        this.parametrization = b.parametrization;
+        this.readoutForm = b.readoutForm;
+        this.initMode = b.initMode;
+        this.outputMultiplier = b.outputMultiplier;
+        this.zeroInitReadout = b.zeroInitReadout;
+    }
+
+    /**
+     * μP, mup's readout form, PyTorch's default init rescaled, annotation values as declared.
+     *
+     * @return the default options
+     */
+    public static MuOptions defaults() {
+        return DEFAULTS;
+    }
+
+    /**
+     * Starts from the defaults.
+     *
+     * @return a new builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding these options, to change some of them.
+     *
+     * @return a new builder initialized from this object
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.parametrization = parametrization;
+        b.readoutForm = readoutForm;
+        b.initMode = initMode;
+        b.outputMultiplier = outputMultiplier;
+        b.zeroInitReadout = zeroInitReadout;
+        return b;
+    }
+
+    /**
+     * μP or the standard parametrization.
+     *
+     * @return the parametrization
+     */
+    public Parametrization parametrization() {
+        return parametrization;
+    }
+
+    /**
+     * Where the readout's width factor goes.
+     *
+     * @return the readout form
+     */
+    public ReadoutForm readoutForm() {
+        return readoutForm;
+    }
+
+    /**
+     * How weights are drawn.
+     *
+     * @return the init mode
+     */
+    public InitMode initMode() {
+        return initMode;
+    }
+
+    /**
+     * The output multiplier α_out for every readout, replacing the annotation's value when
+     * present.
+     *
+     * @return the override, or empty to use {@code @MuOutput(multiplier)}
+     */
+    public OptionalDouble outputMultiplier() {
+        return outputMultiplier;
+    }
+
+    /**
+     * Whether to start every readout weight at zero, replacing the annotation's value when
+     * present.
+     *
+     * @return the override, or empty to use {@code @MuOutput(zeroInit)}
+     */
+    public Optional<Boolean> zeroInitReadout() {
+        return zeroInitReadout;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        if (!(o instanceof MuOptions)) {
+            return false;
+        }
+        MuOptions other = (MuOptions) o;
+        return parametrization == other.parametrization
+                && readoutForm == other.readoutForm
+                && initMode.equals(other.initMode)
+                && outputMultiplier.equals(other.outputMultiplier)
+                && zeroInitReadout.equals(other.zeroInitReadout);
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(parametrization, readoutForm, initMode, outputMultiplier, zeroInitReadout);
+    }
+
+    @Override
+    public String toString() {
+        return "MuOptions{parametrization="
+                + parametrization
+                + ", readoutForm="
+                + readoutForm
+                + ", initMode="
+                + initMode
+                + ", outputMultiplier="
+                + (outputMultiplier.isPresent() ? outputMultiplier.getAsDouble() : "as annotated")
+                + ", zeroInitReadout="
+                + zeroInitReadout.map(String::valueOf).orElse("as annotated")
+                + "}";
+    }
+
+    /** Builds {@link MuOptions}. */
+    public static final class Builder {
+        private Parametrization parametrization = Parametrization.MUP;
+        private ReadoutForm readoutForm = ReadoutForm.FORWARD_MULTIPLIER;
+        private InitMode initMode = InitMode.defaultInit();
+        private OptionalDouble outputMultiplier = OptionalDouble.empty();
+        private Optional<Boolean> zeroInitReadout = Optional.empty();
+
+        private Builder() {}
+
+        /**
+         * Sets μP (default) or the standard parametrization.
+         *
+         * @param parametrization the parametrization
+         * @return this builder
+         */
+        public Builder parametrization(Parametrization parametrization) {
+            this.parametrization = Objects.requireNonNull(parametrization, "parametrization");
+            return this;
+        }
+
+        /**
+         * Sets where the readout's width factor goes.
+         *
+         * @param readoutForm the form; {@link ReadoutForm#FORWARD_MULTIPLIER} by default
+         * @return this builder
+         */
+        public Builder readoutForm(ReadoutForm readoutForm) {
+            this.readoutForm = Objects.requireNonNull(readoutForm, "readoutForm");
+            return this;
+        }
+
+        /**
+         * Sets how weights are drawn.
+         *
+         * @param initMode the mode; {@link InitMode#defaultInit()} by default
+         * @return this builder
+         */
+        public Builder initMode(InitMode initMode) {
+            this.initMode = Objects.requireNonNull(initMode, "initMode");
+            return this;
+        }
+
+        /**
+         * Overrides every readout's output multiplier α_out.
+         *
+         * @param multiplier α_out; positive and finite
+         * @return this builder
+         * @throws IllegalArgumentException if {@code multiplier} is not positive and finite
+         */
+        public Builder outputMultiplier(double multiplier) {
+            if (!(multiplier > 0) || Double.isInfinite(multiplier)) {
+                throw new IllegalArgumentException(
+                        "outputMultiplier must be positive and finite, got " + multiplier);
+            }
+            this.outputMultiplier = OptionalDouble.of(multiplier);
+            return this;
+        }
+
+        /**
+         * Overrides whether readout weights start at zero.
+         *
+         * @param zeroInit {@code true} to start them at zero
+         * @return this builder
+         */
+        public Builder zeroInitReadout(boolean zeroInit) {
+            this.zeroInitReadout = Optional.of(zeroInit);
+            return this;
+        }
+
+        /**
+         * Builds the options.
+         *
+         * @return the immutable options
+         */
+        public MuOptions build() {
+            return new MuOptions(this);
+        }
+    }
+}

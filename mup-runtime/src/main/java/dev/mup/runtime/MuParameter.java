@@ -1,0 +1,49 @@
+package dev.mup.runtime;
+
+import java.util.List;
+
+/**
+ * What μP knows about one parameter of a generated model: where it is, its shape, its class,
+ * and the widths its layer scales with. {@link MuRule} turns this into a {@link ParameterScaling}.
+ *
+ * @param name {@code field.parameter}, for example {@code hidden.weight}
+ * @param layer the annotated field holding the layer
+ * @param kind what the parameter is inside its layer
+ * @param shape the parameter's shape
+ * @param parameterClass which of its dimensions are widths
+ * @param fanIn the layer's input size (for a bias: the size of its layer's weight's fan_in)
+ * @param fanOut the layer's output size
+ * @param fanInMultiplier width multiplier of the layer's fan_in (1 when finite)
+ * @param fanOutMultiplier width multiplier of the layer's fan_out (1 when finite)
+ * @param outputMultiplier α_out for a readout weight, 1 otherwise
+ * @param zeroInit whether the parameter starts at zero (readout option)
+ */
+public record MuParameter(
+        String name,
+        String layer,
+        ParameterKind kind,
+        List<Long> shape,
+        ParameterClass parameterClass,
+        long fanIn,
+        long fanOut,
+        double fanInMultiplier,
+        double fanOutMultiplier,
+        double outputMultiplier,
+        boolean zeroInit) {
+
+    /** Makes the shape immutable. */
+    public MuParameter {
+        shape = List.copyOf(shape);
+    }
+
+    /**
+     * Whether this is a bias-like vector (Linear bias or norm parameter).
+     *
+     * @return {@code true} for biases and norm parameters
+     */
+    public boolean isVector() {
+        return kind == ParameterKind.BIAS
+                || kind == ParameterKind.NORM_GAIN
+                || kind == ParameterKind.NORM_BIAS;
+    }
+}

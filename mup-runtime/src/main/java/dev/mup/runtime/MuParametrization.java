@@ -1,0 +1,153 @@
+package dev.mup.runtime;
+
+import ai.djl.nn.Parameter;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The μP description of one model instance: its widths, its annotated layers and the
+ * {@link MuRule} that scales them. Immutable; created by the generated constructor through
+ * {@link MuModelBuilder}.
+ */
+public final class MuParametrization {
+
+    private final String modelName;
+    private final MuRule rule;
+    private final Map<String, WidthDimension> widths;
+    private final List<MuLayer> layers;
+
+    MuParametrization(
+            String modelName, MuRule rule, Map<String, WidthDimension> widths, List<MuLayer> layers) {
+        this.modelName = modelName;
+        this.rule = rule;
+        this.widths = Collections.unmodifiableMap(new LinkedHashMap<>(widths));
+        this.layers = List.copyOf(layers);
+    }
+
+    /**
+     * The simple name of the annotated model class.
+     *
+     * @return the model name
+     */
+    public String modelName() {
+        return modelName;
+    }
+
+    /**
+     * The rule, with the model's options.
+     *
+     * @return the rule
+     */
+    public MuRule rule() {
+        return rule;
+    }
+
+    /**
+     * The model's options.
+     *
+     * @return the options
+     */
+    public MuOptions options() {
+        return rule.options();
+    }
+
+    /**
+     * The width dimensions, in declaration order.
+     *
+     * @return widths by field name
+     */
+    public Map<String, WidthDimension> widths() {
+        return widths;
+    }
+
+    /**
+     * The annotated layers, in declaration order.
+     *
+     * @return the layers
+     */
+    public List<MuLayer> layers() {
+        return layers;
+    }
+
+    /**
+     * The layer held by a field.
+     *
+     * @param field the field name
+     * @return the layer, if that field is annotated
+     */
+    public Optional<MuLayer> layer(String field) {
+        return layers.stream().filter(l -> l.field().equals(field)).findFirst();
+    }
+
+    /**
+     * Whether every parameter of every annotated layer has a value.
+     *
+     * @return {@code true} once the model is initialized (or loaded)
+     */
+    public boolean isInitialized() {
+        return layers.stream()
+                .flatMap(l -> l.block().getDirectParameters().values().stream())
+                .allMatch(Parameter::isInitialized);
+    }
+
+    /**
+     * Every parameter of the annotated layers, layer by layer in declaration order, weight
+     * before bias.
+     *
+     * @return the parameters
+     * @throws IllegalStateException naming the first parameter without a value when the model is
+     *     not initialized
+     */
+    public List<MuParameter> parameters() {
+        List<MuParameter> out = new ArrayList<>();
+        for (Map.Entry<Parameter, MuParameter> e : byParameter().entrySet()) {
+            out.add(e.getValue());
+        }
+        return out;
+    }
+
+    /**
+     * Scaling factors keyed by DJL parameter id, for optimizers. Computed once per optimizer.
+     *
+     * @param updateRule the optimizer family
+     * @param decay how weight decay is applied
+     * @return factors by {@link Parameter#getId()}
+     * @throws IllegalStateException naming the first parameter without a value when the model is
+     *     not initialized
+     */
+    public Map<String, ParameterScaling> scalingById(UpdateRule updateRule, WeightDecayMode decay) {
+        Map<String, ParameterScaling> out = new LinkedHashMap<>();
+        for (Map.Entry<Parameter, MuParameter> e : byParameter().entrySet()) {
+            out.put(e.getKey().getId(), rule.scaling(e.getValue(), updateRule, decay));
+        }
+        return out;
+    }
+
+    private Map<Parameter, MuParameter> byParameter() {
+        Map<Parameter, MuParameter> out = new LinkedHashMap<>();
+        for (MuLayer layer : layers) {
+            for (Parameter parameter : layer.block().getDirectParameters().values()) {
+                if (parameter.getShape() == null || !parameter.isInitialized()) {
+                    throw new IllegalStateException(
+                            "Parameter '" + layer.field() + "." + parameter.getName() + "' of "
+                                    + modelName + " has no value yet: call"
+                                    + " model.initialize(manager, dataType, inputShape) (or load"
+                                    + " saved weights) before asking for μP parameters or an"
+                                    + " optimizer");
+                }
+                out.put(parameter, layer.describe(parameter.getName(), parameter.getShape()));
+            }
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "MuParametrization{model=" + modelName + ", widths=" + widths.values()
+                + ", options=" + rule.options() + "}";
+    }
+}

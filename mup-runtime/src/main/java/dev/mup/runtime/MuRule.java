@@ -1,0 +1,282 @@
+package dev.mup.runtime;
+
+import java.util.Objects;
+
+/**
+ * The μP rule: the one place that decides how much every width-dependent quantity is scaled.
+ * Generated models, initializers, the readout block and the optimizers all ask this class;
+ * nothing else computes a width multiplier, an init std, a forward multiplier or a learning-rate
+ * or weight-decay factor.
+ *
+ * <p>With {@code m_in}, {@code m_out} the width multipliers of a parameter's fan_in and fan_out
+ * (1 when finite), σ the init scale at base width, α_out the output multiplier:
+ *
+ * <table>
+ *   <caption>μP in mup's form (readout multiplier in the forward pass)</caption>
+ *   <tr><th>class</th><th>init std</th><th>forward</th><th>Adam lr</th><th>SGD lr</th></tr>
+ *   <tr><td>input-like</td><td>σ</td><td>1</td><td>η</td><td>η·m_out</td></tr>
+ *   <tr><td>hidden</td><td>σ/√m_in</td><td>1</td><td>η/m_in</td><td>η·m_out/m_in</td></tr>
+ *   <tr><td>output-like</td><td>σ</td><td>α_out/m_in on the input</td><td>η</td><td>η·m_in</td></tr>
+ *   <tr><td>fixed</td><td>σ</td><td>1</td><td>η</td><td>η</td></tr>
+ * </table>
+ *
+ * <p>Weight decay follows mup: coupled (L2) decay is rescaled inversely to the learning rate
+ * under SGD and multiplied by {@code m_in} for hidden weights under Adam; decoupled and
+ * independent decay are left unscaled. In the {@link ReadoutForm#NO_FORWARD_MULTIPLIER} form the
+ * readout weight is reparametrized with {@code θ = m_in} (Tensor Programs V, Table 3): forward
+ * ×θ, init ÷θ, Adam lr ÷θ, SGD lr ÷θ², and weight decay adjusted so that the applied decay is
+ * unchanged. Under {@link Parametrization#SP} every width multiplier is taken as 1.
+ *
+ * <p>Instances are immutable and cheap; the optimizers evaluate the rule once per parameter when
+ * they are built, never per step.
+ */
+public final class MuRule {
+
+    private final MuOptions options;
+
+    /**
+     * A rule for the given options.
+     *
+     * @param options parametrization, readout form and init mode
+     */
+    public MuRule(MuOptions options) {
+        this.options = Objects.requireNonNull(options, "options");
+    }
+
+    /**
+     * The options this rule applies.
+     *
+     * @return the options
+     */
+    public MuOptions options() {
+        return options;
+    }
+
+    /**
+     * The width multiplier {@code width / base}.
+     *
+     * @param width the current width; positive
+     * @param base the base width; positive
+     * @return {@code width / base}
+     * @throws IllegalArgumentException if either is not positive
+     */
+    public static double widthMultiplier(int width, int base) {
+        if (width <= 0) {
+            throw new IllegalArgumentException("width must be positive, got " + width);
+        }
+        if (base <= 0) {
+            throw new IllegalArgumentException("base width must be positive, got " + base);
+        }
+        return (double) width / base;
+    }
+
+    /**
+     * Classifies a parameter of a layer. A weight is classified by both of its layer's fans;
+     * biases, norm parameters and embeddings have only a fan_out.
+     *
+     * @param kind what the parameter is in its layer
+     * @param layerFanInIsWidth whether the layer's fan_in is a width
+     * @param layerFanOutIsWidth whether the layer's fan_out is a width
+     * @return the parameter's class
+     */
+    public static ParameterClass classify(
+            ParameterKind kind, boolean layerFanInIsWidth, boolean layerFanOutIsWidth) {
+        boolean ownFanIn = kind == ParameterKind.WEIGHT && layerFanInIsWidth;
+        return ParameterClass.of(ownFanIn, layerFanOutIsWidth);
+    }
+
+    /**
+     * Everything the rule decides for one parameter.
+     *
+     * @param p the parameter
+     * @param rule the optimizer family the learning rates are for
+     * @param decay how weight decay is applied
+     * @return init std, forward multiplier, lr and weight-decay multipliers
+     */
+    public ParameterScaling scaling(MuParameter p, UpdateRule rule, WeightDecayMode decay) {
+        return new ParameterScaling(
+                initSpec(p).std(),
+                forwardMultiplier(p),
+                lrMultiplier(p, rule),
+                weightDecayMultiplier(p, rule, decay));
+    }
+
+    /**
+     * How the parameter is drawn at initialization.
+     *
+     * @param p the parameter
+     * @return distribution and std, or a constant
+     */
+    public InitSpec initSpec(MuParameter p) {
+        switch (p.kind()) {
+            case NORM_GAIN:
+                return InitSpec.constant(1.0);
+            case NORM_BIAS:
+                return InitSpec.constant(0.0);
+            case BIAS:
+                // PyTorch's default bias init U(±1/sqrt(fan_in)); mup rescales it by sqrt(m_in)
+                // of its layer, which makes it constant in width.
+                return InitSpec.random(
+                        InitMode.Distribution.UNIFORM,
+                        pytorchDefaultStd(p.fanIn()) * Math.sqrt(mIn(p)));
+            default:
+                break;
+        }
+        if (p.zeroInit()) {
+            return InitSpec.constant(0.0);
+        }
+        InitMode mode = options.initMode();
+        if (mode.kind() == InitMode.Kind.DEFAULT) {
+            if (p.kind() == ParameterKind.EMBEDDING) {
+                // PyTorch's nn.Embedding draws N(0, 1); it is input-like, so μP keeps it.
+                return InitSpec.random(InitMode.Distribution.NORMAL, 1.0);
+            }
+            // PyTorch's default Linear init has std 1/sqrt(3·fan_in): already μP for hidden and
+            // input weights; mup multiplies the readout weight by sqrt(m_in).
+            double std = pytorchDefaultStd(p.fanIn());
+            if (p.parameterClass() == ParameterClass.OUTPUT_LIKE) {
+                std *= Math.sqrt(mIn(p));
+            }
+            return InitSpec.random(InitMode.Distribution.UNIFORM, std / readoutTheta(p));
+        }
+        double baseFanIn = p.fanIn() / mIn(p);
+        double baseFanOut = p.fanOut() / mOut(p);
+        double std = standardStd(mode, baseFanIn, baseFanOut);
+        if (p.parameterClass() == ParameterClass.HIDDEN) {
+            std /= Math.sqrt(mIn(p));
+        }
+        return InitSpec.random(mode.kind().distribution(), std / readoutTheta(p));
+    }
+
+    /**
+     * The factor applied in the forward pass: for a readout weight, the factor on the readout's
+     * input ({@code α_out / m_in} in mup's form, {@code α_out} in the form without forward
+     * multipliers); 1 for every other parameter.
+     *
+     * @param p the parameter
+     * @return the forward multiplier
+     */
+    public double forwardMultiplier(MuParameter p) {
+        if (!isReadoutWeight(p)) {
+            return 1.0;
+        }
+        return readoutInputMultiplier(p.outputMultiplier(), p.fanInMultiplier());
+    }
+
+    /**
+     * The factor a readout block applies to its input.
+     *
+     * @param outputMultiplier α_out
+     * @param fanInMultiplier the width multiplier of the readout's fan_in
+     * @return {@code α_out / m_in} in mup's form, {@code α_out} otherwise or under SP
+     */
+    public double readoutInputMultiplier(double outputMultiplier, double fanInMultiplier) {
+        if (options.parametrization() == Parametrization.SP
+                || options.readoutForm() == ReadoutForm.NO_FORWARD_MULTIPLIER) {
+            return outputMultiplier;
+        }
+        return outputMultiplier / fanInMultiplier;
+    }
+
+    /**
+     * The parameter's learning rate relative to the global one.
+     *
+     * @param p the parameter
+     * @param rule the optimizer family
+     * @return the learning-rate multiplier
+     */
+    public double lrMultiplier(MuParameter p, UpdateRule rule) {
+        double theta = readoutTheta(p);
+        if (rule == UpdateRule.ADAM) {
+            double lr = p.parameterClass() == ParameterClass.HIDDEN ? 1.0 / mIn(p) : 1.0;
+            return lr / theta;
+        }
+        return sgdLr(p) / (theta * theta);
+    }
+
+    /**
+     * The parameter's weight decay relative to the global one.
+     *
+     * @param p the parameter
+     * @param rule the optimizer family
+     * @param decay how weight decay is applied
+     * @return the weight-decay multiplier
+     */
+    public double weightDecayMultiplier(MuParameter p, UpdateRule rule, WeightDecayMode decay) {
+        double theta = readoutTheta(p);
+        switch (decay) {
+            case INDEPENDENT:
+                return 1.0;
+            case DECOUPLED:
+                // the applied decay lr·wd must not change when the readout's lr is divided by θ
+                // (Adam) or θ² (SGD)
+                return rule == UpdateRule.ADAM ? theta : theta * theta;
+            case COUPLED:
+            default:
+                double wd;
+                if (rule == UpdateRule.ADAM) {
+                    wd = p.parameterClass() == ParameterClass.HIDDEN ? mIn(p) : 1.0;
+                } else {
+                    wd = 1.0 / sgdLr(p);
+                }
+                return wd * theta * theta;
+        }
+    }
+
+    private double sgdLr(MuParameter p) {
+        switch (p.parameterClass()) {
+            case INPUT_LIKE:
+                return mOut(p);
+            case HIDDEN:
+                return mOut(p) / mIn(p);
+            case OUTPUT_LIKE:
+                return mIn(p);
+            case FIXED:
+            default:
+                return 1.0;
+        }
+    }
+
+    private static double standardStd(InitMode mode, double fanIn, double fanOut) {
+        switch (mode.kind()) {
+            case NORMAL:
+            case TRUNCATED_NORMAL:
+                return mode.scale();
+            case UNIFORM:
+                return mode.scale() / Math.sqrt(3.0);
+            case XAVIER_NORMAL:
+            case XAVIER_UNIFORM:
+                return mode.scale() * Math.sqrt(2.0 / (fanIn + fanOut));
+            case KAIMING_NORMAL:
+            case KAIMING_UNIFORM:
+                double fan = mode.fan() == InitMode.Fan.FAN_IN ? fanIn : fanOut;
+                return mode.scale() / Math.sqrt(fan);
+            default:
+                throw new IllegalStateException("unhandled init mode " + mode);
+        }
+    }
+
+    private static double pytorchDefaultStd(long fanIn) {
+        return 1.0 / Math.sqrt(3.0 * fanIn);
+    }
+
+    /** θ of the Table 3 reparametrization: m_in for a readout weight in that form, else 1. */
+    private double readoutTheta(MuParameter p) {
+        if (options.readoutForm() == ReadoutForm.NO_FORWARD_MULTIPLIER && isReadoutWeight(p)) {
+            return mIn(p);
+        }
+        return 1.0;
+    }
+
+    private static boolean isReadoutWeight(MuParameter p) {
+        return p.parameterClass() == ParameterClass.OUTPUT_LIKE && p.kind() == ParameterKind.WEIGHT;
+    }
+
+    private double mIn(MuParameter p) {
+        return options.parametrization() == Parametrization.SP ? 1.0 : p.fanInMultiplier();
+    }
+
+    private double mOut(MuParameter p) {
+        return options.parametrization() == Parametrization.SP ? 1.0 : p.fanOutMultiplier();
+    }
+}

@@ -1,0 +1,13 @@
+package dev.mup.runtime;
+
+/**
+ * Everything μP decides for one parameter, relative to the hyperparameters tuned at base width.
+ *
+ * @param initStd the std it is drawn with (zero for constant inits)
+ * @param forwardMultiplier the factor applied to it in the forward pass (for the readout: to its
+ *     input, which scales the weight's contribution and not the bias)
+ * @param lrMultiplier its learning rate divided by the global learning rate
+ * @param weightDecayMultiplier its weight decay divided by the global weight decay
+ */
+public record ParameterScaling(
+        double initStd, double forwardMultiplier, double lrMultiplier, double weightDecayMultiplier) {}
