@@ -60,7 +60,8 @@ public final class MuModelBuilder {
             throw new IllegalArgumentException(
                     "@Width(base) of " + modelName + "." + name + " must be positive, got " + base);
         }
-        if (widths.putIfAbsent(name, new WidthDimension(name, value, base)) != null) {
+        int effectiveBase = rule.options().baseWidths().getOrDefault(name, base);
+        if (widths.putIfAbsent(name, new WidthDimension(name, value, effectiveBase)) != null) {
             throw new IllegalArgumentException(modelName + " declares width '" + name + "' twice");
         }
         return this;
@@ -142,6 +143,13 @@ public final class MuModelBuilder {
      * @throws IllegalStateException when no readout was declared
      */
     public MuParametrization build() {
+        for (String name : rule.options().baseWidths().keySet()) {
+            if (!widths.containsKey(name)) {
+                throw new IllegalArgumentException(
+                        "MuOptions sets the base of width '" + name + "', but " + modelName
+                                + " has widths " + widths.keySet());
+            }
+        }
         if (layers.stream().noneMatch(l -> l.role() == LayerRole.OUTPUT)) {
             throw new IllegalStateException(
                     modelName + " has no @MuOutput readout: μP needs one to scale the logits");

@@ -1,5 +1,8 @@
 package dev.mup.runtime;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
@@ -23,6 +26,7 @@ public final class MuOptions {
     private final InitMode initMode;
     private final OptionalDouble outputMultiplier;
     private final Optional<Boolean> zeroInitReadout;
+    private final Map<String, Integer> baseWidths;
 
     private MuOptions(Builder b) {
         this.parametrization = b.parametrization;
@@ -30,6 +34,7 @@ public final class MuOptions {
         this.initMode = b.initMode;
         this.outputMultiplier = b.outputMultiplier;
         this.zeroInitReadout = b.zeroInitReadout;
+        this.baseWidths = Collections.unmodifiableMap(new LinkedHashMap<>(b.baseWidths));
     }
 
     /**
@@ -62,6 +67,7 @@ public final class MuOptions {
         b.initMode = initMode;
         b.outputMultiplier = outputMultiplier;
         b.zeroInitReadout = zeroInitReadout;
+        b.baseWidths.putAll(baseWidths);
         return b;
     }
 
@@ -112,6 +118,16 @@ public final class MuOptions {
         return zeroInitReadout;
     }
 
+    /**
+     * Base values replacing those of {@code @Width(base)}, by width name: the width at which the
+     * hyperparameters being transferred were tuned.
+     *
+     * @return base overrides by width name (empty: use the annotations)
+     */
+    public Map<String, Integer> baseWidths() {
+        return baseWidths;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MuOptions)) {
@@ -122,12 +138,13 @@ public final class MuOptions {
                 && readoutForm == other.readoutForm
                 && initMode.equals(other.initMode)
                 && outputMultiplier.equals(other.outputMultiplier)
-                && zeroInitReadout.equals(other.zeroInitReadout);
+                && zeroInitReadout.equals(other.zeroInitReadout)
+                && baseWidths.equals(other.baseWidths);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(parametrization, readoutForm, initMode, outputMultiplier, zeroInitReadout);
+        return Objects.hash(parametrization, readoutForm, initMode, outputMultiplier, zeroInitReadout, baseWidths);
     }
 
     @Override
@@ -142,6 +159,7 @@ public final class MuOptions {
                 + (outputMultiplier.isPresent() ? outputMultiplier.getAsDouble() : "as annotated")
                 + ", zeroInitReadout="
                 + zeroInitReadout.map(String::valueOf).orElse("as annotated")
+                + (baseWidths.isEmpty() ? "" : ", baseWidths=" + baseWidths)
                 + "}";
     }
 
@@ -152,6 +170,7 @@ public final class MuOptions {
         private InitMode initMode = InitMode.defaultInit();
         private OptionalDouble outputMultiplier = OptionalDouble.empty();
         private Optional<Boolean> zeroInitReadout = Optional.empty();
+        private final Map<String, Integer> baseWidths = new LinkedHashMap<>();
 
         private Builder() {}
 
@@ -212,6 +231,24 @@ public final class MuOptions {
          */
         public Builder zeroInitReadout(boolean zeroInit) {
             this.zeroInitReadout = Optional.of(zeroInit);
+            return this;
+        }
+
+        /**
+         * Replaces the base value that {@code @Width(base)} declares for one width.
+         *
+         * @param width the name of the {@code @Width} field
+         * @param base the base value; positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code base} is not positive
+         */
+        public Builder baseWidth(String width, int base) {
+            Objects.requireNonNull(width, "width");
+            if (base <= 0) {
+                throw new IllegalArgumentException(
+                        "base of width '" + width + "' must be positive, got " + base);
+            }
+            baseWidths.put(width, base);
             return this;
         }
 
