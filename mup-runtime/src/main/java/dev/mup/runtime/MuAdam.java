@@ -15,9 +15,9 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MuAdam extends MuOptimizer {
 
-    private final float beta1;
-    private final float beta2;
-    private final float epsilon;
+    private final double beta1;
+    private final double beta2;
+    private final double epsilon;
     private final Map<String, Map<Device, NDArray>> means = new ConcurrentHashMap<>();
     private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
 
@@ -49,11 +49,13 @@ public final class MuAdam extends MuOptimizer {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray g = effectiveGradient(weight, grad, wd);
-            m.muli(beta1).addi(g.mul(1f - beta1));
-            v.muli(beta2).addi(g.mul(g).muli(1f - beta2));
+            // scalars are computed in double and rounded once, as PyTorch does with its Python
+            // floats: 1 - 0.999f in float arithmetic is off by 5e-5 relative
+            m.muli((float) beta1).addi(g.mul((float) (1.0 - beta1)));
+            v.muli((float) beta2).addi(g.mul(g).muli((float) (1.0 - beta2)));
             double biasCorrection1 = 1.0 - Math.pow(beta1, t);
             double biasCorrection2 = 1.0 - Math.pow(beta2, t);
-            NDArray denom = v.sqrt().divi((float) Math.sqrt(biasCorrection2)).addi(epsilon);
+            NDArray denom = v.sqrt().divi((float) Math.sqrt(biasCorrection2)).addi((float) epsilon);
             applyWeightDecay(weight, lr, wd);
             weight.subi(m.mul((float) (lr / biasCorrection1)).divi(denom));
         }
@@ -62,9 +64,9 @@ public final class MuAdam extends MuOptimizer {
 
     /** Builds {@link MuAdam}. */
     public static final class Builder extends BaseBuilder<Builder> {
-        private float beta1 = 0.9f;
-        private float beta2 = 0.999f;
-        private float epsilon = 1e-8f;
+        private double beta1 = 0.9;
+        private double beta2 = 0.999;
+        private double epsilon = 1e-8;
 
         private Builder(MuModel model) {
             super(model);
@@ -76,7 +78,7 @@ public final class MuAdam extends MuOptimizer {
          * @param beta1 in [0, 1)
          * @return this builder
          */
-        public Builder optBeta1(float beta1) {
+        public Builder optBeta1(double beta1) {
             this.beta1 = unitInterval(beta1, "beta1");
             return this;
         }
@@ -87,7 +89,7 @@ public final class MuAdam extends MuOptimizer {
          * @param beta2 in [0, 1)
          * @return this builder
          */
-        public Builder optBeta2(float beta2) {
+        public Builder optBeta2(double beta2) {
             this.beta2 = unitInterval(beta2, "beta2");
             return this;
         }
@@ -98,7 +100,7 @@ public final class MuAdam extends MuOptimizer {
          * @param epsilon positive
          * @return this builder
          */
-        public Builder optEpsilon(float epsilon) {
+        public Builder optEpsilon(double epsilon) {
             if (!(epsilon > 0)) {
                 throw new IllegalArgumentException("epsilon must be positive, got " + epsilon);
             }
@@ -123,8 +125,8 @@ public final class MuAdam extends MuOptimizer {
             return new MuAdam(this);
         }
 
-        private static float unitInterval(float value, String name) {
-            if (!(value >= 0f && value < 1f)) {
+        private static double unitInterval(double value, String name) {
+            if (!(value >= 0 && value < 1)) {
                 throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
             }
             return value;

@@ -111,6 +111,23 @@ public final class MuParametrization {
     }
 
     /**
+     * The μP table of the model: every parameter of the annotated layers with its scaling, in
+     * the order of {@link #parameters()}.
+     *
+     * @param updateRule the optimizer family the learning rates are for
+     * @param decay how weight decay is applied
+     * @return one row per parameter
+     * @throws IllegalStateException when the model is not initialized
+     */
+    public List<ParameterReport> report(UpdateRule updateRule, WeightDecayMode decay) {
+        List<ParameterReport> out = new ArrayList<>();
+        for (MuParameter p : parameters()) {
+            out.add(new ParameterReport(p, rule.scaling(p, updateRule, decay)));
+        }
+        return out;
+    }
+
+    /**
      * Scaling factors keyed by DJL parameter id, for optimizers. Computed once per optimizer.
      *
      * @param updateRule the optimizer family

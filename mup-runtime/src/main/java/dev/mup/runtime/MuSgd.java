@@ -15,8 +15,8 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MuSgd extends MuOptimizer {
 
-    private final float momentum;
-    private final float dampening;
+    private final double momentum;
+    private final double dampening;
     private final boolean nesterov;
     private final Map<String, Map<Device, NDArray>> buffers = new ConcurrentHashMap<>();
 
@@ -46,7 +46,7 @@ public final class MuSgd extends MuOptimizer {
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDArray direction = effectiveGradient(weight, grad, wd);
-            if (momentum != 0f) {
+            if (momentum != 0) {
                 NDArray g = direction;
                 boolean first = t == 1 || !buffers.containsKey(parameterId);
                 NDArray buffer =
@@ -54,9 +54,9 @@ public final class MuSgd extends MuOptimizer {
                 if (first) {
                     NDScope.unregister(buffer);
                 } else {
-                    buffer.muli(momentum).addi(g.mul(1f - dampening));
+                    buffer.muli((float) momentum).addi(g.mul((float) (1.0 - dampening)));
                 }
-                direction = nesterov ? g.add(buffer.mul(momentum)) : buffer;
+                direction = nesterov ? g.add(buffer.mul((float) momentum)) : buffer;
             }
             applyWeightDecay(weight, lr, wd);
             weight.subi(direction.mul((float) lr));
@@ -66,8 +66,8 @@ public final class MuSgd extends MuOptimizer {
 
     /** Builds {@link MuSgd}. */
     public static final class Builder extends BaseBuilder<Builder> {
-        private float momentum;
-        private float dampening;
+        private double momentum;
+        private double dampening;
         private boolean nesterov;
 
         private Builder(MuModel model) {
@@ -80,8 +80,8 @@ public final class MuSgd extends MuOptimizer {
          * @param momentum in [0, 1)
          * @return this builder
          */
-        public Builder optMomentum(float momentum) {
-            if (!(momentum >= 0f && momentum < 1f)) {
+        public Builder optMomentum(double momentum) {
+            if (!(momentum >= 0 && momentum < 1)) {
                 throw new IllegalArgumentException("momentum must be in [0, 1), got " + momentum);
             }
             this.momentum = momentum;
@@ -94,8 +94,8 @@ public final class MuSgd extends MuOptimizer {
          * @param dampening in [0, 1]
          * @return this builder
          */
-        public Builder optDampening(float dampening) {
-            if (!(dampening >= 0f && dampening <= 1f)) {
+        public Builder optDampening(double dampening) {
+            if (!(dampening >= 0 && dampening <= 1)) {
                 throw new IllegalArgumentException("dampening must be in [0, 1], got " + dampening);
             }
             this.dampening = dampening;
@@ -128,7 +128,7 @@ public final class MuSgd extends MuOptimizer {
          *     dampening
          */
         public MuSgd build() {
-            if (nesterov && (momentum <= 0f || dampening != 0f)) {
+            if (nesterov && (momentum <= 0 || dampening != 0)) {
                 throw new IllegalArgumentException(
                         "Nesterov momentum needs momentum > 0 and dampening = 0, got momentum "
                                 + momentum + ", dampening " + dampening);
