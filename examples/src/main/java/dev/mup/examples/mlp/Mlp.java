@@ -48,8 +48,12 @@ public class Mlp extends AbstractBlock {
      * @param width the hidden width
      * @param features the number of input features
      * @param classes the number of classes
+     * @throws IllegalArgumentException naming the argument when a size is not positive
      */
     public Mlp(int width, int features, int classes) {
+        requirePositive("width", width);
+        requirePositive("features", features);
+        requirePositive("classes", classes);
         this.width = width;
         this.features = features;
         this.classes = classes;
@@ -87,6 +91,12 @@ public class Mlp extends AbstractBlock {
         input.initialize(manager, dataType, in);
         hidden.initialize(manager, dataType, new Shape(batch, width));
         readout.initialize(manager, dataType, new Shape(batch, width));
+    }
+
+    private static void requirePositive(String name, int value) {
+        if (value <= 0) {
+            throw new IllegalArgumentException("Mlp " + name + " must be positive, got " + value);
+        }
     }
 
     /**
