@@ -1,0 +1,233 @@
+package dev.mup.tests.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.mup.tests.processor.ProcessorTestSupport.MLP_MUP;
+import static dev.mup.tests.processor.ProcessorTestSupport.TWO_WIDTH_MUP;
+import static dev.mup.tests.processor.ProcessorTestSupport.assertMatchesGolden;
+import static dev.mup.tests.processor.ProcessorTestSupport.assertSourceEquivalentToGolden;
+import static dev.mup.tests.processor.ProcessorTestSupport.block;
+import static dev.mup.tests.processor.ProcessorTestSupport.compile;
+import static dev.mup.tests.processor.ProcessorTestSupport.generatedText;
+import static dev.mup.tests.processor.ProcessorTestSupport.mlpSource;
+import static dev.mup.tests.processor.ProcessorTestSupport.source;
+import static dev.mup.tests.processor.ProcessorTestSupport.twoWidthSource;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import dev.mup.processor.MuProcessor;
+import java.io.IOException;
+import java.io.Writer;
+import java.util.Set;
+import javax.annotation.processing.AbstractProcessor;
+import javax.annotation.processing.RoundEnvironment;
+import javax.annotation.processing.SupportedAnnotationTypes;
+import javax.lang.model.SourceVersion;
+import javax.lang.model.element.TypeElement;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Test;
+
+/** What the processor generates for valid models. */
+class GeneratedSourceTest {
+
+    @Test
+    void mlpGeneratesTheGoldenMlpMuP() {
+        Compilation compilation = compile(mlpSource());
+
+        assertThat(compilation).succeededWithoutWarnings();
+        // Exact text first (javadoc and formatting included), then the same as Java syntax trees.
+        assertMatchesGolden("MlpMuP.java", generatedText(compilation, MLP_MUP));
+        assertSourceEquivalentToGolden(compilation, MLP_MUP, "MlpMuP.java");
+    }
+
+    @Test
+    void generationIsDeterministic() {
+        assertEquals(generatedText(compile(mlpSource()), MLP_MUP), generatedText(compile(mlpSource()), MLP_MUP));
+        assertEquals(
+                generatedText(compile(twoWidthSource()), TWO_WIDTH_MUP),
+                generatedText(compile(twoWidthSource()), TWO_WIDTH_MUP));
+    }
+
+    @Test
+    void twoWidthModelGeneratesTheGoldenSubclass() {
+        Compilation compilation = compile(twoWidthSource());
+
+        assertThat(compilation).succeededWithoutWarnings();
+        String text = generatedText(compilation, TWO_WIDTH_MUP);
+        assertMatchesGolden("TwoWidthModelMuP.java", text);
+        assertSourceEquivalentToGolden(compilation, TWO_WIDTH_MUP, "TwoWidthModelMuP.java");
+
+        // Widths and layers in declaration order, each layer with its resolved widths.
+        assertContainsInOrder(
+                text,
+                "mu.width(\"dModel\", this.dModel, 32);",
+                "mu.width(\"dFfn\", this.dFfn, 128);",
+                "mu.input(\"embedding\", this.embedding, \"dModel\");",
+                "mu.input(\"norm\", this.norm, \"dModel\");",
+                "mu.hidden(\"up\", this.up, \"dModel\", \"dFfn\");",
+                "mu.hidden(\"down\", this.down, \"dFfn\", \"dModel\");",
+                "this.readout = mu.output(\"readout\", this.readout, \"dModel\", 0.5, true, this.children);",
+                "this.muParametrization = mu.build();");
+        // The model's parameter named `options` pushes the generated one to `muOptions`...
+        assertContains(text, "public TwoWidthModelMuP("
+                + "int dModel, int dFfn, List<String> vocabulary, Map<String, ?> options) {");
+        assertContains(text, "this(MuOptions.defaults(), dModel, dFfn, vocabulary, options);");
+        assertContains(text, "public TwoWidthModelMuP("
+                + "MuOptions muOptions, int dModel, int dFfn, List<String> vocabulary,");
+        assertContains(text, "MuModelBuilder mu = MuModelBuilder.forModel(TwoWidthModel.class, muOptions);");
+        // ... and the one named `mu` pushes the builder to `muBuilder`; varargs, access and throws
+        // are mirrored.
+        assertContains(text, "protected TwoWidthModelMuP("
+                + "float mu, int dModel, int dFfn, String... tokens) throws IOException {");
+        assertContains(text, "this(MuOptions.defaults(), mu, dModel, dFfn, tokens);");
+        assertContains(text, "protected TwoWidthModelMuP("
+                + "MuOptions options, float mu, int dModel, int dFfn, String... tokens)");
+        assertContains(text, "MuModelBuilder muBuilder = MuModelBuilder.forModel(TwoWidthModel.class, options);");
+        assertContains(text, "muBuilder.hidden(\"up\", this.up, \"dModel\", \"dFfn\");");
+    }
+
+    @Test
+    void staticNestedModelGeneratesTopLevelOuterInnerMuP() {
+        JavaFileObject source = source(
+                "Outer",
+                false,
+                "public class Outer {",
+                "  public static class Inner extends AbstractBlock {",
+                "    @Width(base = 16) final int width;",
+                "    @MuInput Linear input;",
+                "    @MuOutput Linear readout;",
+                "",
+                "    public Inner(int width) {",
+                "      this.width = width;",
+                "      input = addChildBlock(\"input\", Linear.builder().setUnits(width).build());",
+                "      readout = addChildBlock(\"readout\", Linear.builder().setUnits(2).build());",
+                "    }",
+                "",
+                "    @Override",
+                "    protected NDList forwardInternal(",
+                "        ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {",
+                "      return in;",
+                "    }",
+                "",
+                "    @Override",
+                "    public Shape[] getOutputShapes(Shape[] inputShapes) {",
+                "      return inputShapes;",
+                "    }",
+                "  }");
+
+        Compilation compilation = compile(source);
+
+        assertThat(compilation).succeededWithoutWarnings();
+        String text = generatedText(compilation, "test.Outer_InnerMuP");
+        assertContains(text, "public class Outer_InnerMuP extends Outer.Inner implements MuModel {");
+        assertContains(text, "comments = \"μP subclass of test.Outer.Inner\"");
+        assertContains(text, "MuModelBuilder mu = MuModelBuilder.forModel(Outer.Inner.class, options);");
+        assertContains(text, "mu.input(\"input\", this.input, \"width\");");
+    }
+
+    @Test
+    void constructorsKeepTheirAccessTypeParametersAndGenerics() {
+        JavaFileObject source = source(
+                "Shapes",
+                true,
+                "class Shapes extends AbstractBlock {",
+                "  @Width(base = 8) int width;",
+                "  @MuInput Embedding<String> embedding;",
+                "  @MuInput LayerNorm norm;",
+                "  @MuOutput Linear readout;",
+                "",
+                "  <N extends Number> Shapes(N width, java.util.List<? extends CharSequence> tokens) {",
+                "    this.width = width.intValue();",
+                "    readout = addChildBlock(\"readout\", Linear.builder().setUnits(tokens.size()).build());",
+                "  }",
+                "",
+                "  private Shapes() {",
+                "    this(8, java.util.List.of());",
+                "  }");
+
+        Compilation compilation = compile(source);
+
+        assertThat(compilation).succeededWithoutWarnings();
+        String text = generatedText(compilation, "test.ShapesMuP");
+        // A package-private model gives a package-private class; the private constructor is not
+        // mirrored.
+        assertContains(text, "\nclass ShapesMuP extends Shapes implements MuModel {");
+        assertContains(text, "<N extends Number> ShapesMuP(N width, List<? extends CharSequence> tokens) {");
+        assertContains(text, "<N extends Number> ShapesMuP(MuOptions options, N width,");
+        assertContains(text, "{@link Shapes#Shapes(Number, List)}");
+        assertEquals(2, count(text, "ShapesMuP("), "two constructors per non-private model constructor");
+        assertContains(text, "mu.input(\"embedding\", this.embedding, \"width\");");
+        assertContains(text, "mu.input(\"norm\", this.norm, \"width\");");
+    }
+
+    @Test
+    void modelsWhoseTypesAreGeneratedLaterAreGeneratedInALaterRound() {
+        // The model's constructor takes test.Config, which another processor generates in the
+        // first round: the μP processor must wait for it instead of giving up.
+        JavaFileObject source = block(
+                "LateModel",
+                "  @Width(base = 8) final int width;",
+                "  @MuOutput Linear readout;",
+                "",
+                "  public LateModel(Config config) {",
+                "    this.width = config.width();",
+                "    readout = addChildBlock(\"readout\", Linear.builder().setUnits(2).build());",
+                "  }");
+
+        Compilation compilation = Compiler.javac()
+                .withProcessors(new MuProcessor(), new ConfigGenerator())
+                .withOptions("-encoding", "UTF-8")
+                .compile(source);
+
+        assertThat(compilation).succeeded();
+        assertContains(generatedText(compilation, "test.LateModelMuP"), "public LateModelMuP(Config config) {");
+    }
+
+    /** Generates {@code test.Config} in the first round, as a stand-in for another processor. */
+    @SupportedAnnotationTypes("*")
+    static final class ConfigGenerator extends AbstractProcessor {
+        private boolean done;
+
+        @Override
+        public SourceVersion getSupportedSourceVersion() {
+            return SourceVersion.latestSupported();
+        }
+
+        @Override
+        public boolean process(Set<? extends TypeElement> annotations, RoundEnvironment roundEnv) {
+            if (!done) {
+                done = true;
+                try (Writer w = processingEnv.getFiler().createSourceFile("test.Config").openWriter()) {
+                    w.write("package test;\npublic record Config(int width) {}\n");
+                } catch (IOException e) {
+                    throw new AssertionError(e);
+                }
+            }
+            return false;
+        }
+    }
+
+    static void assertContains(String text, String expected) {
+        assertTrue(text.contains(expected), () -> "expected the generated source to contain\n  " + expected
+                + "\nbut it is:\n" + text);
+    }
+
+    static void assertContainsInOrder(String text, String... expected) {
+        int from = 0;
+        for (String e : expected) {
+            int at = text.indexOf(e, from);
+            assertTrue(at >= 0, () -> "expected, after the previous expected line, the line\n  " + e
+                    + "\nin the generated source:\n" + text);
+            from = at + e.length();
+        }
+    }
+
+    private static int count(String text, String needle) {
+        int n = 0;
+        for (int at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + 1)) {
+            n++;
+        }
+        return n;
+    }
+}

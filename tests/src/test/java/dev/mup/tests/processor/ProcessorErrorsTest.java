@@ -1,0 +1,543 @@
+package dev.mup.tests.processor;
+
+import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.mup.tests.processor.ProcessorTestSupport.block;
+import static dev.mup.tests.processor.ProcessorTestSupport.compile;
+import static dev.mup.tests.processor.ProcessorTestSupport.source;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.google.testing.compile.Compilation;
+import com.google.testing.compile.Compiler;
+import dev.mup.tests.processor.ProcessorTestSupport.RecordingProcessor;
+import java.util.List;
+import javax.tools.JavaFileObject;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The validation rules of the μP processor: each broken model fails with an actionable error on
+ * the offending class or field (or, for a forgotten role, succeeds with a warning), and nothing is
+ * generated for it.
+ */
+class ProcessorErrorsTest {
+
+    private static final String WIDTH = "  @Width(base = 64) int width;";
+    private static final String INPUT = "  @MuInput Linear input;";
+    private static final String HIDDEN = "  @MuHidden Linear hidden;";
+    private static final String READOUT = "  @MuOutput Linear readout;";
+
+    /** Compiles a model that must fail, and checks that no subclass was generated for it. */
+    private static Compilation failing(JavaFileObject source, String generatedName) {
+        RecordingProcessor processor = new RecordingProcessor();
+        Compilation compilation = Compiler.javac()
+                .withProcessors(processor)
+                .withOptions("-encoding", "UTF-8")
+                .compile(source);
+        assertThat(compilation).failed();
+        assertFalse(
+                processor.createdSourceFiles().contains(generatedName),
+                generatedName + " must not be generated for an invalid model");
+        assertEquals(List.of(), processor.createdSourceFiles(), "nothing is generated for invalid models");
+        return compilation;
+    }
+
+    @Test
+    void correctModelCompilesWithoutWarnings() {
+        Compilation compilation = compile(block("Good", WIDTH, INPUT, HIDDEN, READOUT));
+
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.GoodMuP");
+    }
+
+    @Test
+    void allErrorsOfAModelAreReported() {
+        JavaFileObject source = block(
+                "Broken",
+                "  @Width(base = 64) private int width;",
+                "  @MuInput(width = \"wdth\") Linear input;",
+                "  @MuHidden Embedding<String> hidden;",
+                "  @MuOutput final Linear readout = Linear.builder().setUnits(1).build();");
+
+        Compilation compilation = failing(source, "test.BrokenMuP");
+
+        assertThat(compilation).hadErrorCount(4);
+        assertThat(compilation).hadErrorContaining("must not be private")
+                .inFile(source).onLineContaining("private int width;");
+        assertThat(compilation).hadErrorContaining("names no @Width field")
+                .inFile(source).onLineContaining("Linear input;");
+        assertThat(compilation).hadErrorContaining("which μP does not support")
+                .inFile(source).onLineContaining("Embedding<String> hidden;");
+        assertThat(compilation).hadErrorContaining("must not be final")
+                .inFile(source).onLineContaining("final Linear readout");
+    }
+
+    /** Rule 1: role annotations need a width. */
+    @Test
+    void rolesWithoutWidth() {
+        JavaFileObject source = block("NoWidth", INPUT, READOUT);
+
+        Compilation compilation = failing(source, "test.NoWidthMuP");
+
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation)
+                .hadErrorContaining("has μP role annotations (@MuInput, @MuHidden, @MuOutput) but no @Width field")
+                .inFile(source).onLineContaining("public class NoWidth");
+    }
+
+    /** Rule 2: @Width needs a non-private instance int with a positive base. */
+    @Nested
+    class WidthFields {
+
+        @Test
+        void notInt() {
+            JavaFileObject source = block("LongWidth", "  @Width(base = 64) long width;", READOUT);
+
+            Compilation compilation = failing(source, "test.LongWidthMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("@Width field 'width' must be an int, but it is long")
+                    .inFile(source).onLineContaining("long width;");
+        }
+
+        @ParameterizedTest
+        @ValueSource(ints = {0, -8})
+        void baseNotPositive(int base) {
+            JavaFileObject source = block("ZeroBase", "  @Width(base = " + base + ") int width;", READOUT);
+
+            Compilation compilation = failing(source, "test.ZeroBaseMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("@Width(base = " + base + ") on 'width' must be positive")
+                    .inFile(source).onLineContaining("int width;");
+        }
+
+        @Test
+        void staticField() {
+            JavaFileObject source = block("StaticWidth", "  @Width(base = 64) static int width;", READOUT);
+
+            Compilation compilation = failing(source, "test.StaticWidthMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("@Width field 'width' must not be static")
+                    .inFile(source).onLineContaining("static int width;");
+        }
+
+        @Test
+        void privateField() {
+            JavaFileObject source = block("PrivateWidth", "  @Width(base = 64) private int width;", READOUT);
+
+            Compilation compilation = failing(source, "test.PrivateWidthMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("@Width field 'width' must not be private")
+                    .inFile(source).onLineContaining("private int width;");
+        }
+    }
+
+    /** Rule 3: role annotations must name existing widths, and must name one when there are several. */
+    @Nested
+    class WidthNames {
+
+        @Test
+        void unknownWidth() {
+            JavaFileObject source = block("Typo", WIDTH, "  @MuInput(width = \"wdth\") Linear input;", READOUT);
+
+            Compilation compilation = failing(source, "test.TypoMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuInput(width = \"wdth\") on 'input' names no @Width field of Typo;"
+                            + " known widths: width")
+                    .inFile(source).onLineContaining("Linear input;");
+        }
+
+        @Test
+        void emptyWidthWithSeveralWidths() {
+            JavaFileObject source = block(
+                    "TwoWidths",
+                    "  @Width(base = 64) int dModel;",
+                    "  @Width(base = 256) int dFfn;",
+                    "  @MuInput Linear input;",
+                    "  @MuHidden(fanIn = \"dModel\") Linear up;",
+                    "  @MuOutput(width = \"dModel\") Linear readout;");
+
+            Compilation compilation = failing(source, "test.TwoWidthsMuP");
+
+            assertThat(compilation).hadErrorCount(2);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuInput(width) of 'input' is empty, but TwoWidths declares 2 widths"
+                            + " (dModel, dFfn): set width")
+                    .inFile(source).onLineContaining("Linear input;");
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden(fanOut) of 'up' is empty, but TwoWidths declares 2 widths"
+                            + " (dModel, dFfn): set fanOut")
+                    .inFile(source).onLineContaining("Linear up;");
+        }
+    }
+
+    /** Rule 4: a field has one role, and is not also a width. */
+    @Nested
+    class Conflicts {
+
+        @Test
+        void twoRoles() {
+            JavaFileObject source = block("TwoRoles", WIDTH, "  @MuInput @MuHidden Linear both;", READOUT);
+
+            Compilation compilation = failing(source, "test.TwoRolesMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("'both' has @MuInput and @MuHidden, but a layer has exactly one μP role")
+                    .inFile(source).onLineContaining("Linear both;");
+        }
+
+        @Test
+        void roleAndWidth() {
+            JavaFileObject source = block("RoleAndWidth", WIDTH, "  @Width(base = 8) @MuInput int size;", READOUT);
+
+            Compilation compilation = failing(source, "test.RoleAndWidthMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("'size' has both @Width and @MuInput")
+                    .inFile(source).onLineContaining("int size;");
+        }
+    }
+
+    /** Rule 5: each role supports some layer types (and their subclasses). */
+    @Nested
+    class FieldTypes {
+
+        @Test
+        void hiddenEmbedding() {
+            JavaFileObject source = block("HiddenEmbedding", WIDTH, "  @MuHidden Embedding<String> hidden;", READOUT);
+
+            Compilation compilation = failing(source, "test.HiddenEmbeddingMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden field 'hidden' has type"
+                            + " ai.djl.nn.core.Embedding<java.lang.String>, which μP does not support:"
+                            + " @MuHidden needs an ai.djl.nn.core.Linear")
+                    .inFile(source).onLineContaining("Embedding<String> hidden;");
+        }
+
+        @Test
+        void inputSequentialBlock() {
+            JavaFileObject source = block("InputBlock", WIDTH, "  @MuInput SequentialBlock input;", READOUT);
+
+            Compilation compilation = failing(source, "test.InputBlockMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("which μP does not support: @MuInput needs an ai.djl.nn.core.Linear,"
+                            + " ai.djl.nn.core.Embedding or ai.djl.nn.norm.LayerNorm")
+                    .inFile(source).onLineContaining("SequentialBlock input;");
+        }
+
+        @Test
+        void outputLayerNorm() {
+            JavaFileObject source = block("NormReadout", WIDTH, "  @MuOutput LayerNorm readout;");
+
+            Compilation compilation = failing(source, "test.NormReadoutMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("which μP does not support: @MuOutput needs an ai.djl.nn.core.Linear")
+                    .inFile(source).onLineContaining("LayerNorm readout;");
+        }
+
+        @Test
+        void outputDeclaredAsLinearSubclass() {
+            // The generated constructor assigns a Linear (the μP readout) to the field.
+            JavaFileObject source = block("SubclassReadout", WIDTH, "  @MuOutput dev.mup.runtime.MuReadout readout;");
+
+            Compilation compilation = failing(source, "test.SubclassReadoutMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuOutput field 'readout' must be declared as ai.djl.nn.core.Linear")
+                    .inFile(source).onLineContaining("MuReadout readout;");
+        }
+
+        @Test
+        void subclassesAndRawTypesAreSupported() {
+            JavaFileObject source = block(
+                    "Subclasses",
+                    WIDTH,
+                    "  @MuInput ai.djl.modality.nlp.embedding.TrainableWordEmbedding words;",
+                    "  @SuppressWarnings(\"rawtypes\") @MuInput Embedding raw;",
+                    "  @MuHidden dev.mup.runtime.MuReadout hidden;",
+                    READOUT);
+
+            Compilation compilation = compile(source);
+
+            assertThat(compilation).succeededWithoutWarnings();
+            assertThat(compilation).generatedSourceFile("test.SubclassesMuP");
+        }
+    }
+
+    /** Rule 6: the generated subclass reads role fields of each instance. */
+    @Nested
+    class RoleFieldAccess {
+
+        @Test
+        void privateRoleField() {
+            JavaFileObject source = block("PrivateLayer", WIDTH, "  @MuHidden private Linear hidden;", READOUT);
+
+            Compilation compilation = failing(source, "test.PrivateLayerMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden field 'hidden' must not be private: the generated subclass"
+                            + " PrivateLayerMuP reads it")
+                    .inFile(source).onLineContaining("private Linear hidden;");
+        }
+
+        @Test
+        void staticRoleField() {
+            JavaFileObject source = block("StaticLayer", WIDTH, "  @MuHidden static Linear hidden;", READOUT);
+
+            Compilation compilation = failing(source, "test.StaticLayerMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("@MuHidden field 'hidden' must not be static")
+                    .inFile(source).onLineContaining("static Linear hidden;");
+        }
+    }
+
+    /** Rule 7: the readout field is reassigned, and its multiplier must make sense. */
+    @Nested
+    class Readouts {
+
+        @Test
+        void finalReadout() {
+            JavaFileObject source = block(
+                    "FinalReadout", WIDTH, "  @MuOutput final Linear readout = Linear.builder().setUnits(1).build();");
+
+            Compilation compilation = failing(source, "test.FinalReadoutMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("@MuOutput field 'readout' must not be final")
+                    .inFile(source).onLineContaining("final Linear readout");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"0", "-1.5", "Double.NaN", "Double.POSITIVE_INFINITY"})
+        void multiplierNotPositiveAndFinite(String multiplier) {
+            JavaFileObject source = block(
+                    "BadMultiplier", WIDTH, "  @MuOutput(multiplier = " + multiplier + ") Linear readout;");
+
+            Compilation compilation = failing(source, "test.BadMultiplierMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("on 'readout' must be positive and finite")
+                    .inFile(source).onLineContaining("Linear readout;");
+        }
+    }
+
+    /** Rule 8: μP needs a readout. */
+    @Test
+    void noReadout() {
+        JavaFileObject source = block("NoReadout", WIDTH, INPUT, HIDDEN);
+
+        Compilation compilation = failing(source, "test.NoReadoutMuP");
+
+        assertThat(compilation).hadErrorCount(1);
+        assertThat(compilation).hadErrorContaining("NoReadout has no @MuOutput field")
+                .inFile(source).onLineContaining("public class NoReadout");
+    }
+
+    @Test
+    void severalReadoutsAreAllowed() {
+        Compilation compilation = compile(block("TwoHeads", WIDTH, INPUT, READOUT, "  @MuOutput Linear aux;"));
+
+        assertThat(compilation).succeededWithoutWarnings();
+        assertThat(compilation).generatedSourceFile("test.TwoHeadsMuP").contentsAsUtf8String()
+                .contains("this.aux = mu.output(\"aux\", this.aux, \"width\", 1.0, false, this.children);");
+    }
+
+    /** Rule 9: the generated class must be able to extend the model. */
+    @Nested
+    class Subclassing {
+
+        @Test
+        void innerClass() {
+            JavaFileObject source = source(
+                    "Outer",
+                    false,
+                    "public class Outer {",
+                    "  public class Inner extends AbstractBlock {",
+                    "  " + WIDTH,
+                    "  " + READOUT,
+                    "    @Override",
+                    "    protected NDList forwardInternal(",
+                    "        ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {",
+                    "      return in;",
+                    "    }",
+                    "    @Override",
+                    "    public Shape[] getOutputShapes(Shape[] inputShapes) {",
+                    "      return inputShapes;",
+                    "    }",
+                    "  }");
+
+            Compilation compilation = failing(source, "test.Outer_InnerMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("Inner is an inner (non-static) class")
+                    .inFile(source).onLineContaining("public class Inner");
+        }
+
+        @Test
+        void abstractClass() {
+            JavaFileObject source = source(
+                    "Abstract", false, "public abstract class Abstract extends AbstractBlock {", WIDTH, READOUT);
+
+            Compilation compilation = failing(source, "test.AbstractMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("Abstract is abstract")
+                    .inFile(source).onLineContaining("public abstract class Abstract");
+        }
+
+        @Test
+        void finalClass() {
+            JavaFileObject source = source(
+                    "Final", true, "public final class Final extends AbstractBlock {", WIDTH, READOUT);
+
+            Compilation compilation = failing(source, "test.FinalMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("Final is final, but the generated FinalMuP must extend it")
+                    .inFile(source).onLineContaining("public final class Final");
+        }
+
+        @Test
+        void privateClass() {
+            JavaFileObject source = source(
+                    "Holder",
+                    false,
+                    "public class Holder {",
+                    "  private abstract static class Hidden extends AbstractBlock {",
+                    "  " + WIDTH,
+                    "  " + READOUT,
+                    "  }");
+
+            Compilation compilation = failing(source, "test.Holder_HiddenMuP");
+
+            assertThat(compilation).hadErrorContaining("Hidden is private")
+                    .inFile(source).onLineContaining("private abstract static class Hidden");
+            assertThat(compilation).hadErrorContaining("Hidden is abstract")
+                    .inFile(source).onLineContaining("private abstract static class Hidden");
+        }
+
+        @Test
+        void genericClass() {
+            JavaFileObject source = source(
+                    "Generic", true, "public class Generic<T, U> extends AbstractBlock {", WIDTH, READOUT);
+
+            Compilation compilation = failing(source, "test.GenericMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("Generic has type parameters <T, U>")
+                    .inFile(source).onLineContaining("public class Generic<T, U>");
+        }
+
+        @Test
+        void notAnAbstractBlock() {
+            JavaFileObject source = source("Plain", false, "public class Plain {", WIDTH, READOUT);
+
+            Compilation compilation = failing(source, "test.PlainMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("Plain does not extend ai.djl.nn.AbstractBlock")
+                    .inFile(source).onLineContaining("public class Plain");
+        }
+
+        @Test
+        void noNonPrivateConstructor() {
+            JavaFileObject source = block("Singleton", WIDTH, READOUT, "  private Singleton() {}");
+
+            Compilation compilation = failing(source, "test.SingletonMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("Singleton has no non-private constructor")
+                    .inFile(source).onLineContaining("public class Singleton");
+        }
+
+        @Test
+        void recordIsNotAModel() {
+            JavaFileObject source = source(
+                    "Rec", false, "public record Rec(@Width(base = 8) int width, @MuOutput Linear readout) {");
+
+            Compilation compilation = failing(source, "test.RecMuP");
+
+            assertThat(compilation).hadErrorContaining("Rec is a record, but a μP model must be a class")
+                    .inFile(source).onLineContaining("public record Rec");
+        }
+
+        @Test
+        void fieldHidingChildren() {
+            JavaFileObject source = block("Hiding", WIDTH, READOUT, "  java.util.List<String> children;");
+
+            Compilation compilation = failing(source, "test.HidingMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("hides ai.djl.nn.AbstractBlock.children")
+                    .inFile(source).onLineContaining("List<String> children;");
+        }
+
+        @Test
+        void existingMuParametrizationMethod() {
+            JavaFileObject source = block(
+                    "Clash", WIDTH, READOUT, "  public Object muParametrization() { return null; }");
+
+            Compilation compilation = failing(source, "test.ClashMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("Clash already has a method muParametrization()")
+                    .inFile(source).onLineContaining("public class Clash");
+        }
+    }
+
+    /** Rule 10: a Linear without a role in a μP model is most likely a forgotten annotation. */
+    @Nested
+    class ForgottenRoles {
+
+        @Test
+        void linearWithoutRoleWarns() {
+            JavaFileObject source = block("Forgot", WIDTH, INPUT, "  Linear extra;", READOUT);
+
+            Compilation compilation = compile(source);
+
+            assertThat(compilation).succeeded();
+            assertThat(compilation).hadWarningCount(1);
+            assertThat(compilation)
+                    .hadWarningContaining("Linear field 'extra' of Forgot has no μP role (likely forgotten role)")
+                    .inFile(source).onLineContaining("Linear extra;");
+            assertThat(compilation).generatedSourceFile("test.ForgotMuP");
+        }
+
+        @Test
+        void suppressedWithSuppressWarningsMup() {
+            JavaFileObject source = block(
+                    "Deliberate", WIDTH, INPUT, "  @SuppressWarnings(\"mup\") Linear finiteHead;", READOUT);
+
+            assertThat(compile(source)).succeededWithoutWarnings();
+        }
+    }
+
+    @Test
+    void unresolvedTypesAreReportedInsteadOfGenerated() {
+        JavaFileObject source = block(
+                "Unresolved", WIDTH, READOUT, "  public Unresolved(MissingConfig config) {}");
+
+        Compilation compilation = failing(source, "test.UnresolvedMuP");
+
+        assertThat(compilation)
+                .hadErrorContaining("UnresolvedMuP was not generated because these types of Unresolved could"
+                        + " not be resolved: MissingConfig")
+                .inFile(source).onLineContaining("public class Unresolved");
+    }
+}
