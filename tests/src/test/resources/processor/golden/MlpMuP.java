@@ -11,7 +11,8 @@ import javax.annotation.processing.Generated;
  * annotation processor from the annotations on {@link Mlp}. Each constructor builds
  * the network as the matching constructor of {@link Mlp} does, then declares its
  * widths and layers to {@link MuModelBuilder}, which installs μP initializers on the
- * annotated layers and a μP readout in place of each {@code @MuOutput} layer.
+ * annotated layers and a μP {@code Linear} in place of every annotated {@code Linear}
+ * layer (on a readout, that layer also applies the output multiplier).
  *
  * <p>Widths (the width multiplier of each is its value divided by its base):
  * <ul>
@@ -75,8 +76,8 @@ public class MlpMuP extends Mlp implements MuModel {
     super(width, features, classes);
     MuModelBuilder mu = MuModelBuilder.forModel(Mlp.class, options);
     mu.width("width", this.width, 64);
-    mu.input("input", this.input, "width");
-    mu.hidden("hidden", this.hidden, "width", "width");
+    this.input = mu.input("input", this.input, "width", this.children);
+    this.hidden = mu.hidden("hidden", this.hidden, "width", "width", this.children);
     this.readout = mu.output("readout", this.readout, "width", 1.0, false, this.children);
     this.muParametrization = mu.build();
   }

@@ -14,7 +14,8 @@ import javax.annotation.processing.Generated;
  * annotation processor from the annotations on {@link TwoWidthModel}. Each constructor builds
  * the network as the matching constructor of {@link TwoWidthModel} does, then declares its
  * widths and layers to {@link MuModelBuilder}, which installs μP initializers on the
- * annotated layers and a μP readout in place of each {@code @MuOutput} layer.
+ * annotated layers and a μP {@code Linear} in place of every annotated {@code Linear}
+ * layer (on a readout, that layer also applies the output multiplier).
  *
  * <p>Widths (the width multiplier of each is its value divided by its base):
  * <ul>
@@ -87,8 +88,8 @@ public class TwoWidthModelMuP extends TwoWidthModel implements MuModel {
     mu.width("dFfn", this.dFfn, 128);
     mu.input("embedding", this.embedding, "dModel");
     mu.input("norm", this.norm, "dModel");
-    mu.hidden("up", this.up, "dModel", "dFfn");
-    mu.hidden("down", this.down, "dFfn", "dModel");
+    this.up = mu.hidden("up", this.up, "dModel", "dFfn", this.children);
+    this.down = mu.hidden("down", this.down, "dFfn", "dModel", this.children);
     this.readout = mu.output("readout", this.readout, "dModel", 0.5, true, this.children);
     this.muParametrization = mu.build();
   }
@@ -136,8 +137,8 @@ public class TwoWidthModelMuP extends TwoWidthModel implements MuModel {
     muBuilder.width("dFfn", this.dFfn, 128);
     muBuilder.input("embedding", this.embedding, "dModel");
     muBuilder.input("norm", this.norm, "dModel");
-    muBuilder.hidden("up", this.up, "dModel", "dFfn");
-    muBuilder.hidden("down", this.down, "dFfn", "dModel");
+    this.up = muBuilder.hidden("up", this.up, "dModel", "dFfn", this.children);
+    this.down = muBuilder.hidden("down", this.down, "dFfn", "dModel", this.children);
     this.readout = muBuilder.output("readout", this.readout, "dModel", 0.5, true, this.children);
     this.muParametrization = muBuilder.build();
   }

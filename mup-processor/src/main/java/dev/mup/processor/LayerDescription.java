@@ -13,6 +13,10 @@ import java.util.Objects;
  *     null} when the output size is finite (readouts)
  * @param multiplier the output multiplier α_out of a readout; 1 for the other roles
  * @param zeroInit whether a readout's weight starts at zero; {@code false} for the other roles
+ * @param linear whether the field is declared as {@code ai.djl.nn.core.Linear}: the runtime then
+ *     installs a μP {@code Linear} in place of the layer, and the generated constructor assigns it
+ *     to the field. Always {@code true} for hidden layers and readouts; an input-like layer may
+ *     also be an {@code Embedding} or a {@code LayerNorm}, which keep their place
  */
 record LayerDescription(
         String fieldName,
@@ -20,7 +24,8 @@ record LayerDescription(
         String fanInWidth,
         String fanOutWidth,
         double multiplier,
-        boolean zeroInit) {
+        boolean zeroInit,
+        boolean linear) {
 
     /** The μP role of a layer, one per role annotation. */
     enum Role {
@@ -43,6 +48,9 @@ record LayerDescription(
             throw new IllegalArgumentException(
                     role + " layer " + fieldName + " with fanOutWidth " + fanOutWidth);
         }
+        if (!linear && role != Role.INPUT) {
+            throw new IllegalArgumentException(role + " layer " + fieldName + " is not a Linear");
+        }
     }
 
     /**
@@ -50,10 +58,12 @@ record LayerDescription(
      *
      * @param fieldName the field
      * @param width the width its output size scales with
+     * @param linear whether the field is declared as {@code Linear} (rather than as an {@code
+     *     Embedding} or a {@code LayerNorm})
      * @return the description
      */
-    static LayerDescription input(String fieldName, String width) {
-        return new LayerDescription(fieldName, Role.INPUT, null, width, 1.0, false);
+    static LayerDescription input(String fieldName, String width, boolean linear) {
+        return new LayerDescription(fieldName, Role.INPUT, null, width, 1.0, false, linear);
     }
 
     /**
@@ -65,7 +75,8 @@ record LayerDescription(
      * @return the description
      */
     static LayerDescription hidden(String fieldName, String fanInWidth, String fanOutWidth) {
-        return new LayerDescription(fieldName, Role.HIDDEN, fanInWidth, fanOutWidth, 1.0, false);
+        return new LayerDescription(
+                fieldName, Role.HIDDEN, fanInWidth, fanOutWidth, 1.0, false, true);
     }
 
     /**
@@ -79,6 +90,7 @@ record LayerDescription(
      */
     static LayerDescription output(
             String fieldName, String width, double multiplier, boolean zeroInit) {
-        return new LayerDescription(fieldName, Role.OUTPUT, width, null, multiplier, zeroInit);
+        return new LayerDescription(
+                fieldName, Role.OUTPUT, width, null, multiplier, zeroInit, true);
     }
 }

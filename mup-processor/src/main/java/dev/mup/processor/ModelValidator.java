@@ -326,7 +326,7 @@ final class ModelValidator {
                         model,
                         String.format(
                                 "%s does not extend ai.djl.nn.AbstractBlock, but the generated %s"
-                                        + " installs the μP readout among the model's children:"
+                                        + " installs μP layers among the model's children:"
                                         + " make the model extend AbstractBlock (directly or"
                                         + " through a subclass)",
                                 name,
@@ -363,7 +363,7 @@ final class ModelValidator {
                             String.format(
                                     "Field 'children' of %s hides ai.djl.nn.AbstractBlock.children,"
                                             + " which the generated %s uses to install the μP"
-                                            + " readout: rename the field",
+                                            + " layers: rename the field",
                                     type.getSimpleName(),
                                     generated));
                 }
@@ -425,13 +425,24 @@ final class ModelValidator {
 
         checkAccess(field, at(role), generated, report);
         checkLayerType(field, role, report);
+        boolean linear = isLinear(field.asType());
+        if (linear && field.getModifiers().contains(Modifier.FINAL)) {
+            report.error(
+                    field,
+                    String.format(
+                            "%s field '%s' must not be final: the generated constructor installs a"
+                                    + " μP Linear in place of the layer and assigns it to the"
+                                    + " field; remove final",
+                            at(role),
+                            name));
+        }
 
         if (role == MuInput.class) {
             String declared = field.getAnnotation(MuInput.class).width();
             String width = resolveWidth(
                     model, field, mirror, "width", declared, "its output size", widthNames, report);
             return report.errors == errors && width != null
-                    ? Optional.of(LayerDescription.input(name, width))
+                    ? Optional.of(LayerDescription.input(name, width, linear))
                     : Optional.empty();
         }
         if (role == MuHidden.class) {
@@ -447,15 +458,6 @@ final class ModelValidator {
         MuOutput output = field.getAnnotation(MuOutput.class);
         String width = resolveWidth(model, field, mirror, "width", output.width(),
                 "its input size", widthNames, report);
-        if (field.getModifiers().contains(Modifier.FINAL)) {
-            report.error(
-                    field,
-                    String.format(
-                            "@MuOutput field '%s' must not be final: the generated constructor"
-                                    + " replaces the readout with a μP readout and assigns it to"
-                                    + " the field; remove final",
-                            name));
-        }
         double multiplier = output.multiplier();
         if (!(multiplier > 0) || Double.isInfinite(multiplier)) {
             report.error(
@@ -531,20 +533,31 @@ final class ModelValidator {
                                     : "an ai.djl.nn.core.Linear"));
             return;
         }
-        if (role == MuOutput.class) {
-            TypeElement linear = elements.getTypeElement(LINEAR);
-            if (!types.isSameType(types.erasure(type), types.erasure(linear.asType()))) {
-                report.error(
-                        field,
-                        String.format(
-                                "@MuOutput field '%s' must be declared as ai.djl.nn.core.Linear,"
-                                        + " not %s: the generated constructor assigns the μP"
-                                        + " readout (a Linear) to it; change the field's type to"
-                                        + " Linear",
-                                name,
-                                type));
-            }
+        TypeElement linear = elements.getTypeElement(LINEAR);
+        if (linear != null
+                && isAssignable(type, linear)
+                && !types.isSameType(types.erasure(type), types.erasure(linear.asType()))) {
+            report.error(
+                    field,
+                    String.format(
+                            "%s field '%s' must be declared as ai.djl.nn.core.Linear, not %s: the"
+                                    + " generated constructor installs a μP Linear in place of the"
+                                    + " layer (what the subclass adds would be lost) and assigns it"
+                                    + " to the field; declare it as Linear",
+                            at(role),
+                            name,
+                            type));
         }
+    }
+
+    /**
+     * Whether a role field holds a {@code Linear} (or a subclass, which is reported as an error):
+     * the runtime installs a μP {@code Linear} in place of such a layer, and the generated
+     * constructor assigns it to the field.
+     */
+    private boolean isLinear(TypeMirror type) {
+        TypeElement linear = elements.getTypeElement(LINEAR);
+        return linear != null && type.getKind() != TypeKind.ERROR && isAssignable(type, linear);
     }
 
     /**

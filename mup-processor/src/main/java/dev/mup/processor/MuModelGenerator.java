@@ -27,9 +27,11 @@ import javax.lang.model.type.TypeVariable;
  * every non-private constructor of the model it has two: one that takes the same parameters and
  * uses {@code MuOptions.defaults()}, and one with a leading {@code MuOptions} parameter. The
  * latter calls the model's constructor, then declares the widths and layers, in declaration
- * order, to {@code dev.mup.runtime.MuModelBuilder}; the readouts it returns are assigned back to
- * the {@code @MuOutput} fields. The generated code refers to the runtime by name only: this
- * module depends neither on DJL nor on the runtime.
+ * order, to {@code dev.mup.runtime.MuModelBuilder}. The builder installs a μP {@code Linear} in
+ * place of every annotated {@code Linear} layer (among {@code this.children}) and returns it; the
+ * generated code assigns it back to the field. {@code Embedding} and {@code LayerNorm} layers keep
+ * their place. The generated code refers to the runtime by name only: this module depends neither
+ * on DJL nor on the runtime.
  */
 final class MuModelGenerator {
 
@@ -154,11 +156,18 @@ final class MuModelGenerator {
             String field = layer.fieldName();
             switch (layer.role()) {
                 case INPUT:
-                    method.addStatement(
-                            "$2L.input($1S, this.$1L, $3S)", field, mu, layer.fanOutWidth());
+                    if (layer.linear()) {
+                        method.addStatement(
+                                "this.$1L = $2L.input($1S, this.$1L, $3S, this.children)",
+                                field, mu, layer.fanOutWidth());
+                    } else {
+                        method.addStatement(
+                                "$2L.input($1S, this.$1L, $3S)", field, mu, layer.fanOutWidth());
+                    }
                     break;
                 case HIDDEN:
-                    method.addStatement("$2L.hidden($1S, this.$1L, $3S, $4S)",
+                    method.addStatement(
+                            "this.$1L = $2L.hidden($1S, this.$1L, $3S, $4S, this.children)",
                             field, mu, layer.fanInWidth(), layer.fanOutWidth());
                     break;
                 case OUTPUT:
@@ -273,7 +282,8 @@ final class MuModelGenerator {
                 annotation processor from the annotations on {@link $1T}. Each constructor builds
                 the network as the matching constructor of {@link $1T} does, then declares its
                 widths and layers to {@link $2T}, which installs μP initializers on the
-                annotated layers and a μP readout in place of each {@code @MuOutput} layer.
+                annotated layers and a μP {@code Linear} in place of every annotated {@code Linear}
+                layer (on a readout, that layer also applies the output multiplier).
 
                 <p>Widths (the width multiplier of each is its value divided by its base):
                 <ul>

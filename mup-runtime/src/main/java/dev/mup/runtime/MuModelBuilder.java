@@ -15,8 +15,9 @@ import java.util.Objects;
  * it once, right after the annotated model's own constructor has built the layers: it declares
  * the widths, then each annotated layer with the widths the processor resolved for it.
  *
- * <p>Declaring a layer installs a μP initializer on each of its parameters; declaring a readout
- * also installs a {@link MuReadout} in its place. The builder checks at run time what the
+ * <p>Declaring a layer installs a μP initializer on each of its parameters; declaring a
+ * {@code Linear} layer also installs a {@link MuLinear} in its place (which applies the readout
+ * multiplier on readouts, and lets a coordinate check observe every layer). The builder checks at run time what the
  * processor cannot see at compile time: that the fields hold layers, that widths are positive.
  */
 public final class MuModelBuilder {
@@ -68,8 +69,26 @@ public final class MuModelBuilder {
     }
 
     /**
-     * Declares an input-like layer ({@code @MuInput}): {@code Linear}, {@code Embedding} or
-     * {@code LayerNorm} whose output size scales with {@code width}.
+     * Declares an input-like {@code Linear} layer ({@code @MuInput}) and installs a
+     * {@link MuLinear} in its place.
+     *
+     * @param field the field holding the layer
+     * @param layer the layer the model built
+     * @param width the width its output size scales with
+     * @param children the model's children, where the layer is replaced
+     * @return the installed layer, to assign to the field
+     */
+    public Linear input(String field, Linear layer, String width, BlockList children) {
+        requireLayer(field, layer);
+        MuLinear installed = MuLinear.like(layer, 1.0);
+        replaceChild(children, field, layer, installed);
+        add(field, LayerRole.INPUT, installed, null, width(width, field), 1.0, false);
+        return installed;
+    }
+
+    /**
+     * Declares an input-like layer ({@code @MuInput}) that is not a {@code Linear}: an
+     * {@code Embedding} or {@code LayerNorm} whose output size scales with {@code width}.
      *
      * @param field the field holding the layer
      * @param layer the layer
@@ -83,26 +102,26 @@ public final class MuModelBuilder {
 
     /**
      * Declares a hidden layer ({@code @MuHidden}): a {@code Linear} whose input and output sizes
-     * scale with widths.
+     * scale with widths, and installs a {@link MuLinear} in its place.
      *
      * @param field the field holding the layer
-     * @param layer the layer
+     * @param layer the layer the model built
      * @param fanInWidth the width its input size scales with
      * @param fanOutWidth the width its output size scales with
-     * @return this builder
+     * @param children the model's children, where the layer is replaced
+     * @return the installed layer, to assign to the field
      */
-    public MuModelBuilder hidden(String field, Block layer, String fanInWidth, String fanOutWidth) {
-        if (layer != null && !(layer instanceof Linear)) {
-            throw new IllegalArgumentException(
-                    "@MuHidden field " + modelName + "." + field + " must hold a Linear, got "
-                            + layer.getClass().getName());
-        }
-        add(field, LayerRole.HIDDEN, layer, width(fanInWidth, field), width(fanOutWidth, field), 1.0, false);
-        return this;
+    public Linear hidden(
+            String field, Linear layer, String fanInWidth, String fanOutWidth, BlockList children) {
+        requireLayer(field, layer);
+        MuLinear installed = MuLinear.like(layer, 1.0);
+        replaceChild(children, field, layer, installed);
+        add(field, LayerRole.HIDDEN, installed, width(fanInWidth, field), width(fanOutWidth, field), 1.0, false);
+        return installed;
     }
 
     /**
-     * Declares the readout ({@code @MuOutput}) and installs a {@link MuReadout} in its place,
+     * Declares the readout ({@code @MuOutput}) and installs a {@link MuLinear} in its place,
      * both among the model's children and as the value the generated code assigns to the field.
      *
      * @param field the field holding the readout
@@ -130,7 +149,7 @@ public final class MuModelBuilder {
         }
         boolean zero = options.zeroInitReadout().orElse(zeroInit);
         WidthDimension in = width(fanInWidth, field);
-        MuReadout readout = MuReadout.like(layer, rule.readoutInputMultiplier(alpha, in.multiplier()));
+        MuLinear readout = MuLinear.like(layer, rule.readoutInputMultiplier(alpha, in.multiplier()));
         replaceChild(children, field, layer, readout);
         add(field, LayerRole.OUTPUT, readout, in, null, alpha, zero);
         return readout;
@@ -207,7 +226,7 @@ public final class MuModelBuilder {
         }
         throw new IllegalStateException(
                 modelName + "." + field + " holds a block that is not a direct child of "
-                        + modelName + ": register the readout with addChildBlock(...) in the"
-                        + " constructor so μP can install its readout in its place");
+                        + modelName + ": register the layer with addChildBlock(...) in the"
+                        + " constructor so μP can install its own layer in its place");
     }
 }

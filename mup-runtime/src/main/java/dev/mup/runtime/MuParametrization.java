@@ -162,6 +162,29 @@ public final class MuParametrization {
         return out;
     }
 
+    /**
+     * Starts reporting the output of every annotated {@code Linear} layer (each a
+     * {@link MuLinear}) to an observer, as the coordinate check does.
+     *
+     * @param observer receives {@code (field, output)} in every forward pass
+     * @return closing it stops the reporting
+     */
+    public AutoCloseable observe(ActivationObserver observer) {
+        java.util.Objects.requireNonNull(observer, "observer");
+        for (MuLayer layer : layers) {
+            if (layer.block() instanceof MuLinear) {
+                ((MuLinear) layer.block()).observe(layer.field(), observer);
+            }
+        }
+        return () -> {
+            for (MuLayer layer : layers) {
+                if (layer.block() instanceof MuLinear) {
+                    ((MuLinear) layer.block()).observe(layer.field(), null);
+                }
+            }
+        };
+    }
+
     @Override
     public String toString() {
         return "MuParametrization{model=" + modelName + ", widths=" + widths.values()

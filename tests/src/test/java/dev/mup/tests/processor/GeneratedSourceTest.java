@@ -58,15 +58,17 @@ class GeneratedSourceTest {
         assertMatchesGolden("TwoWidthModelMuP.java", text);
         assertSourceEquivalentToGolden(compilation, TWO_WIDTH_MUP, "TwoWidthModelMuP.java");
 
-        // Widths and layers in declaration order, each layer with its resolved widths.
+        // Widths and layers in declaration order, each layer with its resolved widths. Every
+        // Linear field gets back the μP Linear installed in its place among the children; the
+        // Embedding and the LayerNorm keep theirs.
         assertContainsInOrder(
                 text,
                 "mu.width(\"dModel\", this.dModel, 32);",
                 "mu.width(\"dFfn\", this.dFfn, 128);",
-                "mu.input(\"embedding\", this.embedding, \"dModel\");",
-                "mu.input(\"norm\", this.norm, \"dModel\");",
-                "mu.hidden(\"up\", this.up, \"dModel\", \"dFfn\");",
-                "mu.hidden(\"down\", this.down, \"dFfn\", \"dModel\");",
+                "\n    mu.input(\"embedding\", this.embedding, \"dModel\");",
+                "\n    mu.input(\"norm\", this.norm, \"dModel\");",
+                "this.up = mu.hidden(\"up\", this.up, \"dModel\", \"dFfn\", this.children);",
+                "this.down = mu.hidden(\"down\", this.down, \"dFfn\", \"dModel\", this.children);",
                 "this.readout = mu.output(\"readout\", this.readout, \"dModel\", 0.5, true, this.children);",
                 "this.muParametrization = mu.build();");
         // The model's parameter named `options` pushes the generated one to `muOptions`...
@@ -84,7 +86,7 @@ class GeneratedSourceTest {
         assertContains(text, "protected TwoWidthModelMuP("
                 + "MuOptions options, float mu, int dModel, int dFfn, String... tokens)");
         assertContains(text, "MuModelBuilder muBuilder = MuModelBuilder.forModel(TwoWidthModel.class, options);");
-        assertContains(text, "muBuilder.hidden(\"up\", this.up, \"dModel\", \"dFfn\");");
+        assertContains(text, "this.up = muBuilder.hidden(\"up\", this.up, \"dModel\", \"dFfn\", this.children);");
     }
 
     @Test
@@ -123,7 +125,7 @@ class GeneratedSourceTest {
         assertContains(text, "public class Outer_InnerMuP extends Outer.Inner implements MuModel {");
         assertContains(text, "comments = \"μP subclass of test.Outer.Inner\"");
         assertContains(text, "MuModelBuilder mu = MuModelBuilder.forModel(Outer.Inner.class, options);");
-        assertContains(text, "mu.input(\"input\", this.input, \"width\");");
+        assertContains(text, "this.input = mu.input(\"input\", this.input, \"width\", this.children);");
     }
 
     @Test
@@ -157,8 +159,9 @@ class GeneratedSourceTest {
         assertContains(text, "<N extends Number> ShapesMuP(MuOptions options, N width,");
         assertContains(text, "{@link Shapes#Shapes(Number, List)}");
         assertEquals(2, count(text, "ShapesMuP("), "two constructors per non-private model constructor");
-        assertContains(text, "mu.input(\"embedding\", this.embedding, \"width\");");
-        assertContains(text, "mu.input(\"norm\", this.norm, \"width\");");
+        // Embedding and LayerNorm stay in place: a plain statement, no assignment.
+        assertContains(text, "\n    mu.input(\"embedding\", this.embedding, \"width\");");
+        assertContains(text, "\n    mu.input(\"norm\", this.norm, \"width\");");
     }
 
     @Test

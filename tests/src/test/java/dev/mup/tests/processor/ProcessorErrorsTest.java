@@ -29,6 +29,10 @@ class ProcessorErrorsTest {
     private static final String HIDDEN = "  @MuHidden Linear hidden;";
     private static final String READOUT = "  @MuOutput Linear readout;";
 
+    /** A subclass of Linear, nested in the model. */
+    private static final String WIDE_LINEAR =
+            "  static class WideLinear extends Linear { WideLinear() { super(Linear.builder().setUnits(1)); } }";
+
     /** Compiles a model that must fail, and checks that no subclass was generated for it. */
     private static Compilation failing(JavaFileObject source, String generatedName) {
         RecordingProcessor processor = new RecordingProcessor();
@@ -206,7 +210,10 @@ class ProcessorErrorsTest {
         }
     }
 
-    /** Rule 5: each role supports some layer types (and their subclasses). */
+    /**
+     * Rule 5: each role supports some layer types: Linear as itself only (a μP Linear is installed
+     * in its place), Embedding and LayerNorm with their subclasses.
+     */
     @Nested
     class FieldTypes {
 
@@ -248,28 +255,38 @@ class ProcessorErrorsTest {
                     .inFile(source).onLineContaining("LayerNorm readout;");
         }
 
-        @Test
-        void outputDeclaredAsLinearSubclass() {
-            // The generated constructor assigns a Linear (the μP readout) to the field.
-            JavaFileObject source = block("SubclassReadout", WIDTH, "  @MuOutput dev.mup.runtime.MuReadout readout;");
+        @ParameterizedTest
+        @ValueSource(strings = {"@MuInput", "@MuHidden", "@MuOutput"})
+        void linearDeclaredAsSubclass(String role) {
+            // The generated constructor assigns the μP Linear installed in the layer's place to
+            // the field, for every role.
+            JavaFileObject source = block(
+                    "SubclassLayer",
+                    WIDTH,
+                    "  " + role + " WideLinear layer;",
+                    role.equals("@MuOutput") ? "" : READOUT,
+                    WIDE_LINEAR);
 
-            Compilation compilation = failing(source, "test.SubclassReadoutMuP");
+            Compilation compilation = failing(source, "test.SubclassLayerMuP");
 
             assertThat(compilation).hadErrorCount(1);
             assertThat(compilation)
-                    .hadErrorContaining("@MuOutput field 'readout' must be declared as ai.djl.nn.core.Linear")
-                    .inFile(source).onLineContaining("MuReadout readout;");
+                    .hadErrorContaining(role + " field 'layer' must be declared as ai.djl.nn.core.Linear,"
+                            + " not test.SubclassLayer.WideLinear")
+                    .inFile(source).onLineContaining("WideLinear layer;");
+            assertThat(compilation).hadErrorContaining("declare it as Linear");
         }
 
         @Test
-        void subclassesAndRawTypesAreSupported() {
+        void embeddingAndLayerNormSubclassesAndRawTypesAreSupported() {
             JavaFileObject source = block(
                     "Subclasses",
                     WIDTH,
                     "  @MuInput ai.djl.modality.nlp.embedding.TrainableWordEmbedding words;",
                     "  @SuppressWarnings(\"rawtypes\") @MuInput Embedding raw;",
-                    "  @MuHidden dev.mup.runtime.MuReadout hidden;",
-                    READOUT);
+                    "  @MuInput Norm norm;",
+                    READOUT,
+                    "  static class Norm extends LayerNorm { Norm() { super(LayerNorm.builder()); } }");
 
             Compilation compilation = compile(source);
 
@@ -307,21 +324,50 @@ class ProcessorErrorsTest {
         }
     }
 
-    /** Rule 7: the readout field is reassigned, and its multiplier must make sense. */
+    /** Rule 7: every Linear role field is reassigned; Embedding and LayerNorm fields are not. */
     @Nested
-    class Readouts {
+    class FinalFields {
 
-        @Test
-        void finalReadout() {
+        @ParameterizedTest
+        @ValueSource(strings = {"@MuInput", "@MuHidden", "@MuOutput"})
+        void finalLinear(String role) {
             JavaFileObject source = block(
-                    "FinalReadout", WIDTH, "  @MuOutput final Linear readout = Linear.builder().setUnits(1).build();");
+                    "FinalLayer",
+                    WIDTH,
+                    "  " + role + " final Linear layer = Linear.builder().setUnits(1).build();",
+                    role.equals("@MuOutput") ? "" : READOUT);
 
-            Compilation compilation = failing(source, "test.FinalReadoutMuP");
+            Compilation compilation = failing(source, "test.FinalLayerMuP");
 
             assertThat(compilation).hadErrorCount(1);
-            assertThat(compilation).hadErrorContaining("@MuOutput field 'readout' must not be final")
-                    .inFile(source).onLineContaining("final Linear readout");
+            assertThat(compilation)
+                    .hadErrorContaining(role + " field 'layer' must not be final: the generated constructor"
+                            + " installs a μP Linear in place of the layer and assigns it to the field;"
+                            + " remove final")
+                    .inFile(source).onLineContaining("final Linear layer");
         }
+
+        @Test
+        void finalEmbeddingAndLayerNormInputsAreFine() {
+            JavaFileObject source = block(
+                    "FinalInputs",
+                    WIDTH,
+                    "  @MuInput final Embedding<String> embedding = null;",
+                    "  @MuInput final LayerNorm norm = LayerNorm.builder().build();",
+                    READOUT);
+
+            Compilation compilation = compile(source);
+
+            assertThat(compilation).succeededWithoutWarnings();
+            assertThat(compilation).generatedSourceFile("test.FinalInputsMuP").contentsAsUtf8String()
+                    .contains("    mu.input(\"embedding\", this.embedding, \"width\");\n"
+                            + "    mu.input(\"norm\", this.norm, \"width\");\n");
+        }
+    }
+
+    /** Rule 8: the readout's multiplier must make sense. */
+    @Nested
+    class Readouts {
 
         @ParameterizedTest
         @ValueSource(strings = {"0", "-1.5", "Double.NaN", "Double.POSITIVE_INFINITY"})
@@ -337,7 +383,7 @@ class ProcessorErrorsTest {
         }
     }
 
-    /** Rule 8: μP needs a readout. */
+    /** Rule 9: μP needs a readout. */
     @Test
     void noReadout() {
         JavaFileObject source = block("NoReadout", WIDTH, INPUT, HIDDEN);
@@ -358,7 +404,7 @@ class ProcessorErrorsTest {
                 .contains("this.aux = mu.output(\"aux\", this.aux, \"width\", 1.0, false, this.children);");
     }
 
-    /** Rule 9: the generated class must be able to extend the model. */
+    /** Rule 10: the generated class must be able to extend the model. */
     @Nested
     class Subclassing {
 
@@ -501,7 +547,7 @@ class ProcessorErrorsTest {
         }
     }
 
-    /** Rule 10: a Linear without a role in a μP model is most likely a forgotten annotation. */
+    /** Rule 11: a Linear without a role in a μP model is most likely a forgotten annotation. */
     @Nested
     class ForgottenRoles {
 

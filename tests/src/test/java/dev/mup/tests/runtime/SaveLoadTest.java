@@ -14,7 +14,7 @@ import dev.mup.examples.data.TeacherTask;
 import dev.mup.examples.mlp.MlpMuP;
 import dev.mup.examples.train.ClassifierTraining;
 import dev.mup.runtime.MuOptions;
-import dev.mup.runtime.MuReadout;
+import dev.mup.runtime.MuLinear;
 import dev.mup.runtime.UpdateRule;
 import dev.mup.runtime.WeightDecayMode;
 import dev.mup.tests.support.Models;
@@ -59,7 +59,7 @@ class SaveLoadTest {
                 NDArray actual = loaded.forward(store, new NDList(x), false).singletonOrThrow();
                 assertArrayEquals(expected.toFloatArray(), actual.toFloatArray(), "outputs after loading");
 
-                MuReadout readout = assertInstanceOf(MuReadout.class,
+                MuLinear readout = assertInstanceOf(MuLinear.class,
                         loaded.muParametrization().layer("readout").orElseThrow().block());
                 assertEquals(64f / 256f, readout.inputMultiplier());
                 assertEquals(

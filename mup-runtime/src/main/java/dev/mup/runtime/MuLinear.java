@@ -1,0 +1,110 @@
+package dev.mup.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.core.Linear;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+
+/**
+ * The {@link Linear} layer a generated μP model installs in place of each annotated
+ * {@code Linear}. It has the same parameters (saved weights load into either) and adds two
+ * things:
+ *
+ * <ul>
+ *   <li>an input multiplier, as mup's {@code MuReadout}: {@code y = W (c·x) + b}. The readout
+ *       uses it for {@code α_out / m_in}; the constant scales the weight's contribution but not
+ *       the bias, and is fixed when the layer is built. Other layers use 1, which costs nothing.
+ *   <li>an optional {@link ActivationObserver} that sees the layer's output, for the coordinate
+ *       check. Without one (the normal case) the forward pass is that of a plain {@code Linear}.
+ * </ul>
+ */
+public class MuLinear extends Linear {
+
+    private final float inputMultiplier;
+    private volatile ActivationObserver observer;
+    private String observedName = "";
+
+    /**
+     * Creates a layer.
+     *
+     * @param units the number of outputs
+     * @param bias whether it has a bias
+     * @param inputMultiplier the factor applied to the input
+     */
+    public MuLinear(long units, boolean bias, double inputMultiplier) {
+        super(configure(units, bias));
+        this.inputMultiplier = (float) inputMultiplier;
+    }
+
+    /**
+     * A layer with the same size and bias as {@code linear}, which must not be initialized.
+     *
+     * @param linear the layer the model was built with
+     * @param inputMultiplier the factor applied to the input
+     * @return the replacement
+     */
+    static MuLinear like(Linear linear, double inputMultiplier) {
+        if (linear.isInitialized()) {
+            throw new IllegalStateException(
+                    "The layer was already initialized; μP must install its layers before"
+                            + " initialization");
+        }
+        long units = linear.getOutputShapes(new Shape[] {new Shape(1)})[0].get(0);
+        boolean bias = linear.getDirectParameters().contains("bias");
+        return new MuLinear(units, bias, inputMultiplier);
+    }
+
+    private static Linear.Builder configure(long units, boolean bias) {
+        Linear.Builder builder = new LayerBuilder();
+        return builder.setUnits(units).optBias(bias);
+    }
+
+    /**
+     * The factor applied to the input.
+     *
+     * @return the input multiplier
+     */
+    public float inputMultiplier() {
+        return inputMultiplier;
+    }
+
+    /**
+     * Sets or clears the observer of this layer's output.
+     *
+     * @param name the name reported with each output
+     * @param observer the observer, or {@code null} to stop observing
+     */
+    void observe(String name, ActivationObserver observer) {
+        this.observedName = name;
+        this.observer = observer;
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDList in = inputs;
+        if (inputMultiplier != 1f) {
+            NDArray scaled = inputs.singletonOrThrow().mul(inputMultiplier);
+            in = new NDList(scaled);
+        }
+        NDList out = super.forwardInternal(parameterStore, in, training, params);
+        ActivationObserver o = observer;
+        if (o != null) {
+            o.observe(observedName, out.singletonOrThrow());
+        }
+        return out;
+    }
+
+    @Override
+    public String toString() {
+        return "MuLinear(inputMultiplier=" + inputMultiplier + ")";
+    }
+
+    /** Gives access to {@code Linear.Builder}'s protected constructor. */
+    private static final class LayerBuilder extends Linear.Builder {}
+}
