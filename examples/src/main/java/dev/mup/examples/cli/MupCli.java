@@ -16,7 +16,12 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "mup-examples 0.1.0",
         description = "μP (Maximal Update Parametrization) for DJL models: examples and tools.",
-        subcommands = {DemoCommand.class, ParametrizationCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {
+            DemoCommand.class,
+            ParametrizationCommand.class,
+            CoordCheckCommand.class,
+            CommandLine.HelpCommand.class
+        })
 public final class MupCli {
 
     private MupCli() {}

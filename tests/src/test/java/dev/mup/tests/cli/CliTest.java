@@ -112,6 +112,42 @@ class CliTest {
     }
 
     @Test
+    void coordCheckPrintsAVerdictWritesJsonAndDrawsAPlot(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path json = dir.resolve("cc.json");
+        java.nio.file.Path png = dir.resolve("plots/cc.png");
+        Run r = run("coord-check", "--model", "mlp", "--param", "sp", "--widths", "64,256,1024",
+                "--steps", "3", "--lr", "0.01", "--optimizer", "adam", "--seeds", "1",
+                "--json", json.toString(), "--plot", png.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertTrue(r.out().contains("Verdict: NOT FLAT"), r.out());
+        assertTrue(r.out().contains("max/min"), r.out());
+        JsonArray records = JsonParser.parseString(java.nio.file.Files.readString(json))
+                .getAsJsonObject().getAsJsonArray("records");
+        assertEquals(3 * 3 * 4, records.size(), "widths × steps × (3 layers + output)");
+        JsonObject first = records.get(0).getAsJsonObject();
+        for (String key : new String[] {"width", "layer", "t", "l1"}) {
+            assertTrue(first.has(key), "record has " + key + ": " + first);
+        }
+        byte[] header = java.util.Arrays.copyOf(java.nio.file.Files.readAllBytes(png), 8);
+        assertEquals("\u0089PNG", new String(header, 0, 4, StandardCharsets.ISO_8859_1), "a PNG file");
+
+        Run mup = run("coord-check", "--widths", "64,256,1024", "--steps", "3", "--seeds", "1");
+        assertEquals(0, mup.exitCode(), mup.err());
+        assertTrue(mup.out().contains("Verdict: FLAT"), mup.out());
+    }
+
+    @Test
+    void coordCheckRejectsBadInput() {
+        assertRejected(new String[] {"coord-check", "--param", "ntk"}, "Unknown --param 'ntk'");
+        assertRejected(new String[] {"coord-check", "--widths", "64"}, "--widths needs at least two");
+        assertRejected(new String[] {"coord-check", "--widths", "64,-1"}, "--widths needs at least two positive");
+        assertRejected(new String[] {"coord-check", "--steps", "0"}, "--steps");
+        assertRejected(new String[] {"coord-check", "--model", "resnet"}, "Unknown --model 'resnet'");
+        assertRejected(new String[] {"coord-check", "--text", "x.txt"}, "--text");
+    }
+
+    @Test
     void demoTrainsTwoWidthsAndPrintsTheTableAndLosses() {
         Run r = run("demo", "--widths", "64,256", "--steps", "60", "--batch", "32");
         assertEquals(0, r.exitCode(), r.err());

@@ -1,0 +1,173 @@
+package dev.mup.examples.cli;
+
+import com.google.gson.GsonBuilder;
+import dev.mup.examples.mlp.MlpCoordinateCheck;
+import dev.mup.examples.plot.CoordinateCheckPlot;
+import dev.mup.runtime.MuOptions;
+import dev.mup.runtime.Parametrization;
+import dev.mup.runtime.coord.CoordinateCheck;
+import dev.mup.runtime.coord.CoordinateCheckResult;
+import dev.mup.runtime.coord.CoordinateRecord;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs a coordinate check of an example model and prints, writes and plots it: the test that
+ * tells μP from a parametrization whose activations blow up with width.
+ */
+@Command(
+        name = "coord-check",
+        mixinStandardHelpOptions = true,
+        description = "Coordinate check: train each width a few steps and record every layer's mean"
+                + " |activation|; flat in width under μP, growing under SP.")
+final class CoordCheckCommand implements Callable<Integer> {
+
+    /** Largest spread (max/min across widths) the verdict calls flat. */
+    static final double FLAT = 1.5;
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--model", defaultValue = "mlp", description = "Example model: mlp.")
+    String model;
+
+    @Option(names = "--param", defaultValue = "mup", description = "mup or sp.")
+    String param;
+
+    @Option(names = "--widths", split = ",", defaultValue = "64,128,256,512,1024",
+            description = "Widths (default 64,128,256,512,1024).")
+    List<Integer> widths;
+
+    @Option(names = "--steps", defaultValue = "4", description = "Steps T (default 4).")
+    int steps;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate (default 0.01).")
+    float lr;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd.")
+    OptimizerChoice optimizer;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "Seeds averaged over (default 3).")
+    int seeds;
+
+    @Option(names = "--text", description = "UTF-8 text to train on (GPT only).")
+    Path text;
+
+    @Option(names = "--json", description = "Write the records to this JSON file.")
+    Path json;
+
+    @Option(names = "--plot", description = "Draw the check to this PNG file.")
+    Path plot;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!"mlp".equals(model)) {
+            throw new ParameterException(spec.commandLine(),
+                    "Unknown --model '" + model + "': this version has mlp");
+        }
+        if (text != null) {
+            throw new ParameterException(spec.commandLine(), "--text applies to text models, not mlp");
+        }
+        Parametrization parametrization = parseParam();
+        if (widths.size() < 2 || widths.stream().anyMatch(w -> w <= 0)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--widths needs at least two positive integers, got " + widths);
+        }
+        if (steps <= 0 || seeds <= 0 || !(lr > 0) || Float.isInfinite(lr)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--steps, --seeds and --lr must be positive");
+        }
+        MuOptions options = MuOptions.builder().parametrization(parametrization).build();
+        CoordinateCheck check = MlpCoordinateCheck.create(options, optimizer.rule(), lr, widths, steps, seeds);
+        CoordinateCheckResult result = check.run((done, total) ->
+                System.err.printf(Locale.ROOT, "coord-check: %d/%d runs%n", done, total));
+
+        String title = parametrization.name().replace("MUP", "μP") + " MLP, " + optimizer + " lr " + lr;
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(table(result, title));
+        out.flush();
+        if (json != null) {
+            writeJson(result, json);
+        }
+        if (plot != null) {
+            CoordinateCheckPlot.write(result, title, plot);
+        }
+        return 0;
+    }
+
+    private Parametrization parseParam() {
+        switch (param.toLowerCase(Locale.ROOT)) {
+            case "mup":
+                return Parametrization.MUP;
+            case "sp":
+                return Parametrization.SP;
+            default:
+                throw new ParameterException(spec.commandLine(),
+                        "Unknown --param '" + param + "': use mup or sp");
+        }
+    }
+
+    static String table(CoordinateCheckResult result, String title) {
+        int t = result.steps();
+        List<Integer> widths = result.widths();
+        String[] header = new String[widths.size() + 3];
+        header[0] = "layer (t = " + t + ")";
+        for (int i = 0; i < widths.size(); i++) {
+            header[i + 1] = String.valueOf(widths.get(i));
+        }
+        header[widths.size() + 1] = "max/min";
+        header[widths.size() + 2] = "wide/narrow";
+        TextTable table = new TextTable(header);
+        for (String layer : result.layers()) {
+            Object[] row = new Object[header.length];
+            row[0] = layer;
+            for (int i = 0; i < widths.size(); i++) {
+                row[i + 1] = result.l1(layer, widths.get(i), t);
+            }
+            row[widths.size() + 1] = result.spread(layer, t);
+            row[widths.size() + 2] = result.growth(layer, t);
+            table.row(row);
+        }
+        String worst = result.worstLayer(result.layers());
+        double spread = result.spread(worst, t);
+        String verdict = spread <= FLAT
+                ? String.format(Locale.ROOT,
+                        "Verdict: FLAT. Every layer's mean |activation| stays within %.2f× across a %d× range"
+                                + " of widths at t = %d.", spread, widths.get(widths.size() - 1) / widths.get(0), t)
+                : String.format(Locale.ROOT,
+                        "Verdict: NOT FLAT. '%s' changes %.2f× across widths at t = %d (wide/narrow %.2f×):"
+                                + " this parametrization does not keep activations stable as width grows.",
+                        worst, spread, t, result.growth(worst, t));
+        return "Coordinate check: " + title + "\n" + table + verdict + "\n";
+    }
+
+    static void writeJson(CoordinateCheckResult result, Path file) throws IOException {
+        List<Map<String, Object>> records = new ArrayList<>();
+        for (CoordinateRecord r : result.records()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("width", r.width());
+            m.put("layer", r.layer());
+            m.put("t", r.t());
+            m.put("l1", r.l1());
+            records.add(m);
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
+                .create().toJson(Map.of("records", records)));
+    }
+}

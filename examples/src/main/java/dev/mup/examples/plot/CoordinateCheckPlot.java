@@ -1,0 +1,70 @@
+package dev.mup.examples.plot;
+
+import dev.mup.runtime.coord.CoordinateCheckResult;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.markers.SeriesMarkers;
+
+/**
+ * Draws a coordinate check the way mup's figures show it: one panel per step, width on a log
+ * x axis, the mean absolute coordinate on a log y axis, one line per layer. Flat lines mean the
+ * parametrization keeps activations stable as the model widens.
+ */
+public final class CoordinateCheckPlot {
+
+    private CoordinateCheckPlot() {}
+
+    /**
+     * Writes the figure as a PNG.
+     *
+     * @param result the check
+     * @param title what was checked, for example {@code "μP MLP, Adam lr 0.01"}
+     * @param file the PNG to write; its folder is created if needed
+     * @throws IOException if the file cannot be written
+     */
+    public static void write(CoordinateCheckResult result, String title, Path file) throws IOException {
+        List<XYChart> panels = new ArrayList<>();
+        List<Integer> widths = result.widths();
+        double[] x = widths.stream().mapToDouble(Integer::doubleValue).toArray();
+        for (int t = 1; t <= result.steps(); t++) {
+            XYChart chart = new XYChartBuilder()
+                    .width(420)
+                    .height(380)
+                    .title(title + " — t = " + t)
+                    .xAxisTitle("width")
+                    .yAxisTitle(t == 1 ? "mean |activation|" : "")
+                    .build();
+            Styler styler = chart.getStyler();
+            chart.getStyler().setXAxisLogarithmic(true);
+            chart.getStyler().setYAxisLogarithmic(true);
+            styler.setLegendVisible(t == result.steps());
+            styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+            styler.setChartTitleFont(styler.getChartTitleFont().deriveFont(12f));
+            for (String layer : result.layers()) {
+                double[] y = new double[widths.size()];
+                for (int i = 0; i < widths.size(); i++) {
+                    y[i] = Math.max(result.l1(layer, widths.get(i), t), Double.MIN_NORMAL);
+                }
+                XYSeries series = chart.addSeries(layer, x, y);
+                series.setMarker(SeriesMarkers.CIRCLE);
+            }
+            panels.add(chart);
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        String name = file.toString();
+        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".png")
+                ? name.substring(0, name.length() - 4) : name;
+        BitmapEncoder.saveBitmap(new ArrayList<>(panels), 1, panels.size(), base, BitmapEncoder.BitmapFormat.PNG);
+    }
+}

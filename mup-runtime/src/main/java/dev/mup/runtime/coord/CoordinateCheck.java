@@ -1,0 +1,292 @@
+package dev.mup.runtime.coord;
+
+import ai.djl.Model;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.loss.Loss;
+import ai.djl.training.optimizer.Optimizer;
+import dev.mup.runtime.MuModel;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * The coordinate check: the test that tells whether a parametrization is right. It trains one
+ * model per width for a few steps on the same batches and records, at every step, the mean
+ * absolute coordinate ({@code l1}) of each annotated {@code Linear} layer's output and of the
+ * model's output, averaged over seeds.
+ *
+ * <p>Under μP each curve stays flat as the width grows; under the standard parametrization with
+ * Adam, hidden activations grow with width after the first update. {@code t = 1} is the forward
+ * pass before any update.
+ */
+public final class CoordinateCheck {
+
+    /** Builds an initialized model of a given width from a seed. */
+    @FunctionalInterface
+    public interface ModelFactory {
+        /**
+         * Creates the model.
+         *
+         * @param width the width
+         * @param seed the seed of its initialization
+         * @param manager owns its parameters
+         * @return an initialized model
+         */
+        MuModel create(int width, int seed, NDManager manager);
+    }
+
+    /** Builds the optimizer of a model. */
+    @FunctionalInterface
+    public interface OptimizerFactory {
+        /**
+         * Creates the optimizer.
+         *
+         * @param model the initialized model
+         * @return its optimizer
+         */
+        Optimizer create(MuModel model);
+    }
+
+    /** The training batches, the same for every width and seed. */
+    @FunctionalInterface
+    public interface BatchSource {
+        /**
+         * Creates the batch of a step.
+         *
+         * @param manager owns the arrays
+         * @param step the 0-based step
+         * @return inputs and labels
+         */
+        NDList[] batch(NDManager manager, int step);
+    }
+
+    /** Receives progress: runs done and runs in all (one run = one width and one seed). */
+    @FunctionalInterface
+    public interface Progress {
+        /**
+         * Reports progress.
+         *
+         * @param done finished runs
+         * @param total all runs
+         */
+        void update(int done, int total);
+    }
+
+    private final List<Integer> widths;
+    private final int steps;
+    private final int seeds;
+    private final ModelFactory models;
+    private final OptimizerFactory optimizers;
+    private final BatchSource batches;
+    private final Loss loss;
+
+    private CoordinateCheck(Builder b) {
+        this.widths = List.copyOf(b.widths);
+        this.steps = b.steps;
+        this.seeds = b.seeds;
+        this.models = b.models;
+        this.optimizers = b.optimizers;
+        this.batches = b.batches;
+        this.loss = b.loss;
+    }
+
+    /**
+     * Starts a check.
+     *
+     * @return a builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Trains every width for every seed and records the coordinates.
+     *
+     * @param progress told after each run
+     * @return the records, averaged over seeds
+     */
+    public CoordinateCheckResult run(Progress progress) {
+        Map<String, double[]> sums = new LinkedHashMap<>();
+        int total = widths.size() * seeds;
+        int done = 0;
+        for (int width : widths) {
+            for (int seed = 0; seed < seeds; seed++) {
+                runOne(width, seed, sums);
+                progress.update(++done, total);
+            }
+        }
+        List<CoordinateRecord> records = new ArrayList<>();
+        for (Map.Entry<String, double[]> e : sums.entrySet()) {
+            String[] key = e.getKey().split("\u0000");
+            records.add(new CoordinateRecord(Integer.parseInt(key[0]), key[1],
+                    Integer.parseInt(key[2]), e.getValue()[0] / seeds));
+        }
+        return new CoordinateCheckResult(records);
+    }
+
+    private void runOne(int width, int seed, Map<String, double[]> sums) {
+        try (NDManager manager = NDManager.newBaseManager();
+                Model model = Model.newInstance("coordinate-check")) {
+            MuModel block = models.create(width, seed, manager);
+            model.setBlock(block);
+            Optimizer optimizer = optimizers.create(block);
+            int[] step = {0};
+            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(optimizer));
+                    AutoCloseable observing = block.muParametrization().observe(
+                            (layer, output) -> add(sums, width, layer, step[0], output))) {
+                for (int t = 1; t <= steps; t++) {
+                    step[0] = t;
+                    try (NDManager batchManager = manager.newSubManager()) {
+                        NDList[] batch = batches.batch(batchManager, t - 1);
+                        try (GradientCollector collector = trainer.newGradientCollector()) {
+                            NDList predictions = trainer.forward(batch[0]);
+                            add(sums, width, CoordinateCheckResult.OUTPUT, t, predictions.singletonOrThrow());
+                            NDArray value = trainer.getLoss().evaluate(batch[1], predictions);
+                            collector.backward(value);
+                        }
+                        trainer.step();
+                    }
+                }
+            } catch (Exception e) {
+                if (e instanceof RuntimeException) {
+                    throw (RuntimeException) e;
+                }
+                throw new IllegalStateException(e);
+            }
+        }
+    }
+
+    private static void add(Map<String, double[]> sums, int width, String layer, int t, NDArray output) {
+        double l1;
+        try (NDArray detached = output.stopGradient();
+                NDArray abs = detached.abs();
+                NDArray mean = abs.mean()) {
+            l1 = mean.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+        }
+        sums.computeIfAbsent(width + "\u0000" + layer + "\u0000" + t, k -> new double[1])[0] += l1;
+    }
+
+    /** Builds a {@link CoordinateCheck}. */
+    public static final class Builder {
+        private List<Integer> widths = List.of();
+        private int steps = 4;
+        private int seeds = 3;
+        private ModelFactory models;
+        private OptimizerFactory optimizers;
+        private BatchSource batches;
+        private Loss loss = Loss.softmaxCrossEntropyLoss();
+
+        private Builder() {}
+
+        /**
+         * Sets the widths, at least two, all positive.
+         *
+         * @param widths the widths
+         * @return this builder
+         */
+        public Builder widths(List<Integer> widths) {
+            if (widths == null || widths.size() < 2 || widths.stream().anyMatch(w -> w == null || w <= 0)) {
+                throw new IllegalArgumentException(
+                        "widths must be at least two positive integers, got " + widths);
+            }
+            if (widths.stream().distinct().count() != widths.size()) {
+                throw new IllegalArgumentException("widths must be distinct, got " + widths);
+            }
+            this.widths = widths;
+            return this;
+        }
+
+        /**
+         * Sets the number of steps T.
+         *
+         * @param steps positive
+         * @return this builder
+         */
+        public Builder steps(int steps) {
+            if (steps <= 0) {
+                throw new IllegalArgumentException("steps must be positive, got " + steps);
+            }
+            this.steps = steps;
+            return this;
+        }
+
+        /**
+         * Sets the number of seeds averaged over.
+         *
+         * @param seeds positive
+         * @return this builder
+         */
+        public Builder seeds(int seeds) {
+            if (seeds <= 0) {
+                throw new IllegalArgumentException("seeds must be positive, got " + seeds);
+            }
+            this.seeds = seeds;
+            return this;
+        }
+
+        /**
+         * Sets how models are built.
+         *
+         * @param models the factory
+         * @return this builder
+         */
+        public Builder models(ModelFactory models) {
+            this.models = Objects.requireNonNull(models, "models");
+            return this;
+        }
+
+        /**
+         * Sets how optimizers are built.
+         *
+         * @param optimizers the factory
+         * @return this builder
+         */
+        public Builder optimizers(OptimizerFactory optimizers) {
+            this.optimizers = Objects.requireNonNull(optimizers, "optimizers");
+            return this;
+        }
+
+        /**
+         * Sets the batches.
+         *
+         * @param batches the source
+         * @return this builder
+         */
+        public Builder batches(BatchSource batches) {
+            this.batches = Objects.requireNonNull(batches, "batches");
+            return this;
+        }
+
+        /**
+         * Sets the loss (softmax cross-entropy by default).
+         *
+         * @param loss the loss
+         * @return this builder
+         */
+        public Builder loss(Loss loss) {
+            this.loss = Objects.requireNonNull(loss, "loss");
+            return this;
+        }
+
+        /**
+         * Builds the check.
+         *
+         * @return the check
+         * @throws IllegalStateException if widths, models, optimizers or batches are missing
+         */
+        public CoordinateCheck build() {
+            if (widths.isEmpty() || models == null || optimizers == null || batches == null) {
+                throw new IllegalStateException(
+                        "a coordinate check needs widths, models, optimizers and batches");
+            }
+            return new CoordinateCheck(this);
+        }
+    }
+}

@@ -1,0 +1,146 @@
+package dev.mup.runtime.coord;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * The records of a coordinate check, with the questions people ask of them: how much does a
+ * layer's activation scale change across widths, and is every layer flat?
+ */
+public final class CoordinateCheckResult {
+
+    /** Name under which the model's own output is recorded. */
+    public static final String OUTPUT = "output";
+
+    private final List<CoordinateRecord> records;
+
+    /**
+     * Wraps records.
+     *
+     * @param records the records, in any order
+     */
+    public CoordinateCheckResult(List<CoordinateRecord> records) {
+        this.records = List.copyOf(records);
+    }
+
+    /**
+     * All records.
+     *
+     * @return the records
+     */
+    public List<CoordinateRecord> records() {
+        return records;
+    }
+
+    /**
+     * The layers, in the order they were first recorded (forward order), the output last.
+     *
+     * @return layer names
+     */
+    public List<String> layers() {
+        Set<String> out = new LinkedHashSet<>();
+        for (CoordinateRecord r : records) {
+            if (!OUTPUT.equals(r.layer())) {
+                out.add(r.layer());
+            }
+        }
+        List<String> list = new ArrayList<>(out);
+        if (records.stream().anyMatch(r -> OUTPUT.equals(r.layer()))) {
+            list.add(OUTPUT);
+        }
+        return list;
+    }
+
+    /**
+     * The widths, ascending.
+     *
+     * @return widths
+     */
+    public List<Integer> widths() {
+        Set<Integer> out = new TreeSet<>();
+        records.forEach(r -> out.add(r.width()));
+        return new ArrayList<>(out);
+    }
+
+    /**
+     * The number of steps recorded.
+     *
+     * @return the last {@code t}
+     */
+    public int steps() {
+        return records.stream().mapToInt(CoordinateRecord::t).max().orElse(0);
+    }
+
+    /**
+     * The recorded {@code l1} of a layer.
+     *
+     * @param layer the layer
+     * @param width the width
+     * @param t the step
+     * @return the value
+     * @throws IllegalArgumentException when nothing was recorded there
+     */
+    public double l1(String layer, int width, int t) {
+        return records.stream()
+                .filter(r -> r.layer().equals(layer) && r.width() == width && r.t() == t)
+                .mapToDouble(CoordinateRecord::l1)
+                .findFirst()
+                .orElseThrow(() -> new IllegalArgumentException(
+                        "no record for layer " + layer + ", width " + width + ", t = " + t));
+    }
+
+    /**
+     * How much a layer's {@code l1} varies across widths at a step: largest over smallest.
+     * 1 means perfectly flat; an activation that grows like the width over a 16× range gives 16.
+     *
+     * @param layer the layer
+     * @param t the step
+     * @return max over min of {@code l1} across widths (infinite if some value is 0 or NaN)
+     */
+    public double spread(String layer, int t) {
+        double max = Double.NEGATIVE_INFINITY;
+        double min = Double.POSITIVE_INFINITY;
+        for (int width : widths()) {
+            double v = l1(layer, width, t);
+            if (!(v > 0) || Double.isInfinite(v)) {
+                return Double.POSITIVE_INFINITY;
+            }
+            max = Math.max(max, v);
+            min = Math.min(min, v);
+        }
+        return max / min;
+    }
+
+    /**
+     * Whether {@code l1} grows with width at a step: the value at the widest width over the value
+     * at the narrowest.
+     *
+     * @param layer the layer
+     * @param t the step
+     * @return widest over narrowest
+     */
+    public double growth(String layer, int t) {
+        List<Integer> w = widths();
+        return l1(layer, w.get(w.size() - 1), t) / l1(layer, w.get(0), t);
+    }
+
+    /**
+     * The layer with the largest spread at the last step, among the given ones.
+     *
+     * @param layers the layers to consider
+     * @return the worst layer
+     */
+    public String worstLayer(List<String> layers) {
+        int t = steps();
+        String worst = layers.get(0);
+        for (String layer : layers) {
+            if (spread(layer, t) > spread(worst, t)) {
+                worst = layer;
+            }
+        }
+        return worst;
+    }
+}
