@@ -95,7 +95,7 @@ public final class MuLayer {
     }
 
     /**
-     * Whether the readout weight starts at zero.
+     * Whether the layer's weight starts at zero (readout and attention-query options).
      *
      * @return the zero-init option
      */
@@ -165,7 +165,7 @@ public final class MuLayer {
                 mIn,
                 mOut,
                 readoutWeight ? outputMultiplier : 1.0,
-                readoutWeight && zeroInit);
+                kind == ParameterKind.WEIGHT && zeroInit);
     }
 
     private long linearFanIn() {

@@ -26,6 +26,7 @@ public final class MuModelBuilder {
     private final MuRule rule;
     private final Map<String, WidthDimension> widths = new LinkedHashMap<>();
     private final List<MuLayer> layers = new ArrayList<>();
+    private final Map<String, MuAttention> attentions = new LinkedHashMap<>();
 
     private MuModelBuilder(Class<?> modelClass, MuOptions options) {
         this.modelName = modelClass.getSimpleName();
@@ -121,6 +122,46 @@ public final class MuModelBuilder {
     }
 
     /**
+     * Declares a multi-head attention block ({@code @MuHidden}): its four projections are hidden
+     * layers named {@code field.query}, {@code field.key}, {@code field.value},
+     * {@code field.output}, and its logit scale is set by {@link MuRule#attentionLogitScale}.
+     *
+     * @param field the field holding the block
+     * @param attention the block
+     * @param fanInWidth the width its input size scales with (the model dimension)
+     * @param fanOutWidth the width its output size scales with (the model dimension)
+     * @param children the model's children (unchanged: the block is kept)
+     * @return the same block, to assign to the field
+     */
+    public MuAttention hidden(
+            String field, MuAttention attention, String fanInWidth, String fanOutWidth, BlockList children) {
+        requireLayer(field, attention);
+        WidthDimension in = width(fanInWidth, field);
+        WidthDimension out = width(fanOutWidth, field);
+        if (attention.modelDim() % out.value() != 0) {
+            throw new IllegalArgumentException(
+                    modelName + "." + field + " has model dimension " + attention.modelDim()
+                            + ", not a multiple of width '" + out.name() + "' = " + out.value());
+        }
+        double headSizeMultiplier = attention.headSizeFixed() ? 1.0 : out.multiplier();
+        if (!attention.headSizeFixed() && (attention.headSize() / headSizeMultiplier) % 1 != 0) {
+            throw new IllegalArgumentException(
+                    modelName + "." + field + ": with " + attention.heads() + " heads, the head size at"
+                            + " base width would be " + attention.headSize() / headSizeMultiplier
+                            + "; choose a base of '" + out.name() + "' divisible by the number of heads");
+        }
+        attention.setLogitScale(rule.attentionLogitScale(attention.headSize(), headSizeMultiplier));
+        MuLinear[] projections = attention.projections();
+        String[] names = MuAttention.projectionNames();
+        for (int i = 0; i < projections.length; i++) {
+            boolean zero = i == 0 && rule.options().zeroInitQuery();
+            add(field + "." + names[i], LayerRole.HIDDEN, projections[i], in, out, 1.0, zero);
+        }
+        attentions.put(field, attention);
+        return attention;
+    }
+
+    /**
      * Declares the readout ({@code @MuOutput}) and installs a {@link MuLinear} in its place,
      * both among the model's children and as the value the generated code assigns to the field.
      *
@@ -173,7 +214,7 @@ public final class MuModelBuilder {
             throw new IllegalStateException(
                     modelName + " has no @MuOutput readout: μP needs one to scale the logits");
         }
-        return new MuParametrization(modelName, rule, widths, layers);
+        return new MuParametrization(modelName, rule, widths, layers, attentions);
     }
 
     private void add(

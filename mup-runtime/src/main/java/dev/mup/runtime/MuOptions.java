@@ -27,6 +27,8 @@ public final class MuOptions {
     private final OptionalDouble outputMultiplier;
     private final Optional<Boolean> zeroInitReadout;
     private final Map<String, Integer> baseWidths;
+    private final OptionalDouble attentionMultiplier;
+    private final boolean zeroInitQuery;
 
     private MuOptions(Builder b) {
         this.parametrization = b.parametrization;
@@ -35,6 +37,8 @@ public final class MuOptions {
         this.outputMultiplier = b.outputMultiplier;
         this.zeroInitReadout = b.zeroInitReadout;
         this.baseWidths = Collections.unmodifiableMap(new LinkedHashMap<>(b.baseWidths));
+        this.attentionMultiplier = b.attentionMultiplier;
+        this.zeroInitQuery = b.zeroInitQuery;
     }
 
     /**
@@ -68,6 +72,8 @@ public final class MuOptions {
         b.outputMultiplier = outputMultiplier;
         b.zeroInitReadout = zeroInitReadout;
         b.baseWidths.putAll(baseWidths);
+        b.attentionMultiplier = attentionMultiplier;
+        b.zeroInitQuery = zeroInitQuery;
         return b;
     }
 
@@ -128,6 +134,25 @@ public final class MuOptions {
         return baseWidths;
     }
 
+    /**
+     * α_attn of every {@link MuAttention}: logits are scaled by {@code α_attn / d_head}.
+     *
+     * @return the multiplier, or empty for {@code sqrt(d_head at base width)}, which makes the
+     *     base model the standard one
+     */
+    public OptionalDouble attentionMultiplier() {
+        return attentionMultiplier;
+    }
+
+    /**
+     * Whether attention query projections start at zero (removes the logits' transient at init).
+     *
+     * @return {@code true} to zero-initialize query weights
+     */
+    public boolean zeroInitQuery() {
+        return zeroInitQuery;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MuOptions)) {
@@ -139,12 +164,15 @@ public final class MuOptions {
                 && initMode.equals(other.initMode)
                 && outputMultiplier.equals(other.outputMultiplier)
                 && zeroInitReadout.equals(other.zeroInitReadout)
-                && baseWidths.equals(other.baseWidths);
+                && baseWidths.equals(other.baseWidths)
+                && attentionMultiplier.equals(other.attentionMultiplier)
+                && zeroInitQuery == other.zeroInitQuery;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(parametrization, readoutForm, initMode, outputMultiplier, zeroInitReadout, baseWidths);
+        return Objects.hash(parametrization, readoutForm, initMode, outputMultiplier, zeroInitReadout, baseWidths,
+                attentionMultiplier, zeroInitQuery);
     }
 
     @Override
@@ -160,6 +188,8 @@ public final class MuOptions {
                 + ", zeroInitReadout="
                 + zeroInitReadout.map(String::valueOf).orElse("as annotated")
                 + (baseWidths.isEmpty() ? "" : ", baseWidths=" + baseWidths)
+                + (attentionMultiplier.isPresent() ? ", attentionMultiplier=" + attentionMultiplier.getAsDouble() : "")
+                + (zeroInitQuery ? ", zeroInitQuery" : "")
                 + "}";
     }
 
@@ -171,8 +201,37 @@ public final class MuOptions {
         private OptionalDouble outputMultiplier = OptionalDouble.empty();
         private Optional<Boolean> zeroInitReadout = Optional.empty();
         private final Map<String, Integer> baseWidths = new LinkedHashMap<>();
+        private OptionalDouble attentionMultiplier = OptionalDouble.empty();
+        private boolean zeroInitQuery;
 
         private Builder() {}
+
+        /**
+         * Sets α_attn: attention logits are scaled by {@code α_attn / d_head} under μP.
+         *
+         * @param multiplier α_attn; positive and finite
+         * @return this builder
+         * @throws IllegalArgumentException if {@code multiplier} is not positive and finite
+         */
+        public Builder attentionMultiplier(double multiplier) {
+            if (!(multiplier > 0) || Double.isInfinite(multiplier)) {
+                throw new IllegalArgumentException(
+                        "attentionMultiplier must be positive and finite, got " + multiplier);
+            }
+            this.attentionMultiplier = OptionalDouble.of(multiplier);
+            return this;
+        }
+
+        /**
+         * Starts attention query weights at zero.
+         *
+         * @param zeroInit {@code true} to zero-initialize query weights
+         * @return this builder
+         */
+        public Builder zeroInitQuery(boolean zeroInit) {
+            this.zeroInitQuery = zeroInit;
+            return this;
+        }
 
         /**
          * Sets μP (default) or the standard parametrization.

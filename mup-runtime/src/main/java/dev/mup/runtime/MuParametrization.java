@@ -19,13 +19,28 @@ public final class MuParametrization {
     private final MuRule rule;
     private final Map<String, WidthDimension> widths;
     private final List<MuLayer> layers;
+    private final Map<String, MuAttention> attentions;
 
     MuParametrization(
-            String modelName, MuRule rule, Map<String, WidthDimension> widths, List<MuLayer> layers) {
+            String modelName,
+            MuRule rule,
+            Map<String, WidthDimension> widths,
+            List<MuLayer> layers,
+            Map<String, MuAttention> attentions) {
         this.modelName = modelName;
         this.rule = rule;
         this.widths = Collections.unmodifiableMap(new LinkedHashMap<>(widths));
         this.layers = List.copyOf(layers);
+        this.attentions = Collections.unmodifiableMap(new LinkedHashMap<>(attentions));
+    }
+
+    /**
+     * The attention blocks, by field.
+     *
+     * @return attention blocks in declaration order
+     */
+    public Map<String, MuAttention> attentions() {
+        return attentions;
     }
 
     /**
@@ -164,25 +179,25 @@ public final class MuParametrization {
 
     /**
      * Starts reporting the output of every annotated {@code Linear} layer (each a
-     * {@link MuLinear}) to an observer, as the coordinate check does.
+     * {@link MuLinear}) and the logits of every {@link MuAttention} (as {@code field.logits}) to
+     * an observer, as the coordinate check does.
      *
      * @param observer receives {@code (field, output)} in every forward pass
      * @return closing it stops the reporting
      */
     public AutoCloseable observe(ActivationObserver observer) {
         java.util.Objects.requireNonNull(observer, "observer");
+        setObserver(observer);
+        return () -> setObserver(null);
+    }
+
+    private void setObserver(ActivationObserver observer) {
         for (MuLayer layer : layers) {
             if (layer.block() instanceof MuLinear) {
                 ((MuLinear) layer.block()).observe(layer.field(), observer);
             }
         }
-        return () -> {
-            for (MuLayer layer : layers) {
-                if (layer.block() instanceof MuLinear) {
-                    ((MuLinear) layer.block()).observe(layer.field(), null);
-                }
-            }
-        };
+        attentions.forEach((field, attention) -> attention.observe(field, observer));
     }
 
     @Override

@@ -179,6 +179,24 @@ public final class MuRule {
     }
 
     /**
+     * The factor on attention logits {@code q·kᵀ}: {@code α_attn / d_head} under μP, where
+     * {@code α_attn} defaults to {@code sqrt(d_head at base width)} so that the base model is the
+     * standard one; {@code 1 / sqrt(d_head)} under SP.
+     *
+     * @param headSize {@code d_head} of this model
+     * @param headSizeMultiplier how many times larger {@code d_head} is than at base width (1 when
+     *     the number of heads grows instead)
+     * @return the logit scale
+     */
+    public double attentionLogitScale(int headSize, double headSizeMultiplier) {
+        if (options.parametrization() == Parametrization.SP) {
+            return 1.0 / Math.sqrt(headSize);
+        }
+        double alpha = options.attentionMultiplier().orElse(Math.sqrt(headSize / headSizeMultiplier));
+        return alpha / headSize;
+    }
+
+    /**
      * The parameter's learning rate relative to the global one.
      *
      * @param p the parameter
