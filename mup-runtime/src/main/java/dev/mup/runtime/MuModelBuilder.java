@@ -27,6 +27,7 @@ public final class MuModelBuilder {
     private final Map<String, WidthDimension> widths = new LinkedHashMap<>();
     private final List<MuLayer> layers = new ArrayList<>();
     private final Map<String, MuAttention> attentions = new LinkedHashMap<>();
+    private final Map<String, MuTiedReadout> tiedReadouts = new LinkedHashMap<>();
 
     private MuModelBuilder(Class<?> modelClass, MuOptions options) {
         this.modelName = modelClass.getSimpleName();
@@ -197,6 +198,58 @@ public final class MuModelBuilder {
     }
 
     /**
+     * Declares a readout tied to the input embedding ({@code @MuOutput} on a
+     * {@link MuTiedReadout}): sets its logit multiplier {@code α_out / m_in}. The shared table is
+     * the embedding's and stays input-like.
+     *
+     * @param field the field holding the readout
+     * @param readout the tied readout
+     * @param fanInWidth the width its input size scales with (the embedding dimension)
+     * @param outputMultiplier α_out from the annotation (an option may override it)
+     * @param zeroInit must be {@code false}: zeroing the readout would zero the input embedding
+     * @param children the model's children (unchanged: the block is kept)
+     * @return the same readout, to assign to the field
+     * @throws IllegalArgumentException for zero init, the form without forward multipliers, or an
+     *     embedding that is not declared {@code @MuInput}
+     */
+    public MuTiedReadout output(
+            String field,
+            MuTiedReadout readout,
+            String fanInWidth,
+            double outputMultiplier,
+            boolean zeroInit,
+            BlockList children) {
+        requireLayer(field, readout);
+        MuOptions options = rule.options();
+        if (zeroInit || options.zeroInitReadout().orElse(false)) {
+            throw new IllegalArgumentException(
+                    modelName + "." + field + " is tied to the input embedding: zero init would zero"
+                            + " the embedding too; drop zeroInit for tied readouts");
+        }
+        if (options.readoutForm() == ReadoutForm.NO_FORWARD_MULTIPLIER) {
+            throw new IllegalArgumentException(
+                    modelName + "." + field + " is tied to the input embedding, which the form without"
+                            + " forward multipliers would have to rescale; use"
+                            + " ReadoutForm.FORWARD_MULTIPLIER with tied readouts");
+        }
+        if (layers.stream().noneMatch(l -> l.block() == readout.embedding())) {
+            throw new IllegalArgumentException(
+                    modelName + "." + field + " is tied to an embedding that is not declared with"
+                            + " @MuInput before it; declare the embedding field first");
+        }
+        double alpha = options.outputMultiplier().orElse(outputMultiplier);
+        if (!(alpha > 0) || Double.isInfinite(alpha)) {
+            throw new IllegalArgumentException(
+                    "Output multiplier of " + modelName + "." + field
+                            + " must be positive and finite, got " + alpha);
+        }
+        WidthDimension in = width(fanInWidth, field);
+        readout.setLogitMultiplier(rule.readoutInputMultiplier(alpha, in.multiplier()));
+        tiedReadouts.put(field, readout);
+        return readout;
+    }
+
+    /**
      * Finishes the parametrization.
      *
      * @return the immutable parametrization of the model
@@ -210,11 +263,11 @@ public final class MuModelBuilder {
                                 + " has widths " + widths.keySet());
             }
         }
-        if (layers.stream().noneMatch(l -> l.role() == LayerRole.OUTPUT)) {
+        if (layers.stream().noneMatch(l -> l.role() == LayerRole.OUTPUT) && tiedReadouts.isEmpty()) {
             throw new IllegalStateException(
                     modelName + " has no @MuOutput readout: μP needs one to scale the logits");
         }
-        return new MuParametrization(modelName, rule, widths, layers, attentions);
+        return new MuParametrization(modelName, rule, widths, layers, attentions, tiedReadouts);
     }
 
     private void add(

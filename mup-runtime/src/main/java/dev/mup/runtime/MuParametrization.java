@@ -20,18 +20,30 @@ public final class MuParametrization {
     private final Map<String, WidthDimension> widths;
     private final List<MuLayer> layers;
     private final Map<String, MuAttention> attentions;
+    private final Map<String, MuTiedReadout> tiedReadouts;
 
     MuParametrization(
             String modelName,
             MuRule rule,
             Map<String, WidthDimension> widths,
             List<MuLayer> layers,
-            Map<String, MuAttention> attentions) {
+            Map<String, MuAttention> attentions,
+            Map<String, MuTiedReadout> tiedReadouts) {
         this.modelName = modelName;
         this.rule = rule;
         this.widths = Collections.unmodifiableMap(new LinkedHashMap<>(widths));
         this.layers = List.copyOf(layers);
         this.attentions = Collections.unmodifiableMap(new LinkedHashMap<>(attentions));
+        this.tiedReadouts = Collections.unmodifiableMap(new LinkedHashMap<>(tiedReadouts));
+    }
+
+    /**
+     * The readouts tied to the input embedding, by field.
+     *
+     * @return tied readouts in declaration order
+     */
+    public Map<String, MuTiedReadout> tiedReadouts() {
+        return tiedReadouts;
     }
 
     /**
@@ -179,8 +191,8 @@ public final class MuParametrization {
 
     /**
      * Starts reporting the output of every annotated {@code Linear} layer (each a
-     * {@link MuLinear}) and the logits of every {@link MuAttention} (as {@code field.logits}) to
-     * an observer, as the coordinate check does.
+     * {@link MuLinear}), the logits of every {@link MuAttention} (as {@code field.logits}) and
+     * of every {@link MuTiedReadout} to an observer, as the coordinate check does.
      *
      * @param observer receives {@code (field, output)} in every forward pass
      * @return closing it stops the reporting
@@ -198,6 +210,7 @@ public final class MuParametrization {
             }
         }
         attentions.forEach((field, attention) -> attention.observe(field, observer));
+        tiedReadouts.forEach((field, readout) -> readout.observe(field, observer));
     }
 
     @Override

@@ -1,0 +1,102 @@
+package dev.mup.runtime;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.core.Embedding;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.Objects;
+
+/**
+ * A readout tied to the input embedding: {@code logits = c · x Eᵀ}, where {@code E} is the
+ * embedding table {@code (vocabulary, dim)} and {@code c} the readout multiplier
+ * {@code α_out / m_in}. It has no parameters of its own: the shared table stays input-like under
+ * μP (its init and learning rate are the embedding's), and the width correction goes on the
+ * logits. The multiplier is set by {@link MuModelBuilder} when a generated model declares the
+ * block ({@code @MuOutput}); it does not combine with {@link ReadoutForm#NO_FORWARD_MULTIPLIER},
+ * which would have to rescale the shared table.
+ */
+public final class MuTiedReadout extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final Embedding<?> embedding;
+    private float logitMultiplier = 1f;
+    private volatile ActivationObserver observer;
+    private String observedName = "";
+
+    /**
+     * Ties a readout to an embedding.
+     *
+     * @param embedding the model's input embedding, also a child of the model
+     */
+    public MuTiedReadout(Embedding<?> embedding) {
+        super(VERSION);
+        this.embedding = Objects.requireNonNull(embedding, "embedding");
+    }
+
+    /**
+     * The embedding whose table this readout reuses.
+     *
+     * @return the embedding
+     */
+    public Embedding<?> embedding() {
+        return embedding;
+    }
+
+    /**
+     * The factor applied to the logits.
+     *
+     * @return the logit multiplier
+     */
+    public float logitMultiplier() {
+        return logitMultiplier;
+    }
+
+    void setLogitMultiplier(double multiplier) {
+        this.logitMultiplier = (float) multiplier;
+    }
+
+    void observe(String name, ActivationObserver observer) {
+        this.observedName = name;
+        this.observer = observer;
+    }
+
+    private Parameter table() {
+        return embedding.getParameters().get("embedding");
+    }
+
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.singletonOrThrow();
+        NDArray table = parameterStore.getValue(table(), x.getDevice(), training);
+        NDArray logits = x.mul(logitMultiplier).matMul(table.transpose());
+        ActivationObserver o = observer;
+        if (o != null) {
+            o.observe(observedName, logits);
+        }
+        return new NDList(logits);
+    }
+
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        Shape in = inputShapes[0];
+        Shape table = table().getShape();
+        long vocabulary = table == null ? -1 : table.get(0);
+        return new Shape[] {in.slice(0, in.dimension() - 1).add(vocabulary)};
+    }
+
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        // no parameters of its own: the table belongs to (and is initialized with) the embedding
+    }
+}
