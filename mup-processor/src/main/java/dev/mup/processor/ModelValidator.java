@@ -4,6 +4,8 @@ import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
+import dev.mup.processor.LayerDescription.LayerType;
+import dev.mup.processor.LayerDescription.Role;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -49,9 +51,7 @@ import javax.tools.Diagnostic.Kind;
  */
 final class ModelValidator {
 
-    static final String LINEAR = "ai.djl.nn.core.Linear";
-    static final String EMBEDDING = "ai.djl.nn.core.Embedding";
-    static final String LAYER_NORM = "ai.djl.nn.norm.LayerNorm";
+    static final String LINEAR = LayerType.LINEAR.qualifiedName();
     static final String ABSTRACT_BLOCK = "ai.djl.nn.AbstractBlock";
 
     /** The {@code @SuppressWarnings} key that silences the processor's warnings. */
@@ -424,25 +424,24 @@ final class ModelValidator {
         int errors = report.errors;
 
         checkAccess(field, at(role), generated, report);
-        checkLayerType(field, role, report);
-        boolean linear = isLinear(field.asType());
-        if (linear && field.getModifiers().contains(Modifier.FINAL)) {
+        LayerType type = checkLayerType(field, role, report);
+        if (type != null && type.assigned() && field.getModifiers().contains(Modifier.FINAL)) {
             report.error(
                     field,
                     String.format(
-                            "%s field '%s' must not be final: the generated constructor installs a"
-                                    + " μP Linear in place of the layer and assigns it to the"
-                                    + " field; remove final",
+                            "%s field '%s' must not be final: the generated constructor %s;"
+                                    + " remove final",
                             at(role),
-                            name));
+                            name,
+                            whatTheConstructorAssigns(type)));
         }
 
         if (role == MuInput.class) {
             String declared = field.getAnnotation(MuInput.class).width();
             String width = resolveWidth(
                     model, field, mirror, "width", declared, "its output size", widthNames, report);
-            return report.errors == errors && width != null
-                    ? Optional.of(LayerDescription.input(name, width, linear))
+            return report.errors == errors && type != null && width != null
+                    ? Optional.of(LayerDescription.input(name, type, width))
                     : Optional.empty();
         }
         if (role == MuHidden.class) {
@@ -451,8 +450,8 @@ final class ModelValidator {
                     "its input size", widthNames, report);
             String fanOut = resolveWidth(model, field, mirror, "fanOut", hidden.fanOut(),
                     "its output size", widthNames, report);
-            return report.errors == errors && fanIn != null && fanOut != null
-                    ? Optional.of(LayerDescription.hidden(name, fanIn, fanOut))
+            return report.errors == errors && type != null && fanIn != null && fanOut != null
+                    ? Optional.of(LayerDescription.hidden(name, type, fanIn, fanOut))
                     : Optional.empty();
         }
         MuOutput output = field.getAnnotation(MuOutput.class);
@@ -471,8 +470,24 @@ final class ModelValidator {
                             multiplier,
                             name));
         }
-        return report.errors == errors && width != null
-                ? Optional.of(LayerDescription.output(name, width, multiplier, output.zeroInit()))
+        if (type == LayerType.TIED_READOUT && output.zeroInit()) {
+            report.error(
+                    field,
+                    mirror,
+                    value(mirror, "zeroInit"),
+                    String.format(
+                            "@MuOutput(zeroInit = true) on '%s' would zero the input embedding: a"
+                                    + " %s has no weight of its own but reuses the embedding's"
+                                    + " table, so initializing the readout to zero would zero the"
+                                    + " shared embedding too; remove zeroInit (or untie the"
+                                    + " readout: a Linear readout may start at zero)",
+                            name,
+                            type.qualifiedName()));
+        }
+        return report.errors == errors && type != null && width != null
+                ? Optional.of(
+                        LayerDescription.output(
+                                name, type, width, multiplier, output.zeroInit()))
                 : Optional.empty();
     }
 
@@ -501,63 +516,110 @@ final class ModelValidator {
         }
     }
 
-    private void checkLayerType(
+    /**
+     * Checks that a role field is declared with a type its role supports (and, for a type whose
+     * value the generated constructor assigns, declared as exactly that type).
+     *
+     * @return the supported type the field holds, or {@code null} when it holds none (reported)
+     *     or its type does not resolve (javac reports it)
+     */
+    private LayerType checkLayerType(
             VariableElement field, Class<? extends Annotation> role, Report report) {
         TypeMirror type = field.asType();
         if (type.getKind() == TypeKind.ERROR) {
-            return; // javac reports the missing type itself
+            return null; // javac reports the missing type itself
         }
         String name = field.getSimpleName().toString();
-        List<String> supported =
-                role == MuInput.class ? List.of(LINEAR, EMBEDDING, LAYER_NORM) : List.of(LINEAR);
-        boolean ok = false;
-        for (String candidate : supported) {
-            TypeElement element = elements.getTypeElement(candidate);
-            if (element != null && isAssignable(type, element)) {
-                ok = true;
+        List<LayerType> supported = roleOf(role).supported();
+        for (LayerType candidate : supported) {
+            TypeElement element = elements.getTypeElement(candidate.qualifiedName());
+            if (element == null || !isAssignable(type, element)) {
+                continue;
+            }
+            if (candidate.assigned()
+                    && !types.isSameType(types.erasure(type), types.erasure(element.asType()))) {
+                report.error(
+                        field,
+                        String.format(
+                                "%s field '%s' must be declared as %s, not %s: the generated"
+                                        + " constructor %s; declare it as %s",
+                                at(role),
+                                name,
+                                candidate.qualifiedName(),
+                                type,
+                                candidate == LayerType.LINEAR
+                                        ? "installs a μP Linear in place of the layer (what the"
+                                                + " subclass adds would be lost) and assigns it to"
+                                                + " the field"
+                                        : whatTheConstructorAssigns(candidate),
+                                candidate.simpleName()));
+            }
+            return candidate;
+        }
+        // A type of the runtime that is not on the compile classpath is not supported, and not
+        // offered either; the DJL types are named even then (the model needs DJL anyway).
+        List<LayerType> offered = new ArrayList<>();
+        List<String> subclassable = new ArrayList<>();
+        for (LayerType candidate : supported) {
+            if (!candidate.runtime() || elements.getTypeElement(candidate.qualifiedName()) != null) {
+                offered.add(candidate);
+                if (!candidate.assigned()) {
+                    subclassable.add(candidate.simpleName());
+                }
             }
         }
-        if (!ok) {
-            report.error(
-                    field,
-                    String.format(
-                            "%s field '%s' has type %s, which μP does not support: %s needs %s (or"
-                                    + " a subclass); declare the field with a supported layer type",
-                            at(role),
-                            name,
-                            type,
-                            at(role),
-                            role == MuInput.class
-                                    ? "an ai.djl.nn.core.Linear, ai.djl.nn.core.Embedding or"
-                                            + " ai.djl.nn.norm.LayerNorm"
-                                    : "an ai.djl.nn.core.Linear"));
-            return;
-        }
-        TypeElement linear = elements.getTypeElement(LINEAR);
-        if (linear != null
-                && isAssignable(type, linear)
-                && !types.isSameType(types.erasure(type), types.erasure(linear.asType()))) {
-            report.error(
-                    field,
-                    String.format(
-                            "%s field '%s' must be declared as ai.djl.nn.core.Linear, not %s: the"
-                                    + " generated constructor installs a μP Linear in place of the"
-                                    + " layer (what the subclass adds would be lost) and assigns it"
-                                    + " to the field; declare it as Linear",
-                            at(role),
-                            name,
-                            type));
+        report.error(
+                field,
+                String.format(
+                        "%s field '%s' has type %s, which μP does not support: %s needs an %s%s;"
+                                + " declare the field with a supported layer or block type",
+                        at(role),
+                        name,
+                        type,
+                        at(role),
+                        joinAlternatives(offered.stream().map(LayerType::qualifiedName).toList()),
+                        subclassable.isEmpty()
+                                ? ""
+                                : " (or a subclass of " + joinAlternatives(subclassable) + ")"));
+        return null;
+    }
+
+    /** What the generated constructor does with a field of a type it assigns, for messages. */
+    private static String whatTheConstructorAssigns(LayerType type) {
+        switch (type) {
+            case LINEAR:
+                return "installs a μP Linear in place of the layer and assigns it to the field";
+            case ATTENTION:
+                return "assigns to the field the μP block that MuModelBuilder returns for it (the"
+                        + " same MuAttention, with its projections and logit scale parametrized)";
+            case TIED_READOUT:
+                return "assigns to the field the μP block that MuModelBuilder returns for it (the"
+                        + " same MuTiedReadout, with its logit multiplier set)";
+            default:
+                throw new AssertionError(type + " is not assigned");
         }
     }
 
-    /**
-     * Whether a role field holds a {@code Linear} (or a subclass, which is reported as an error):
-     * the runtime installs a μP {@code Linear} in place of such a layer, and the generated
-     * constructor assigns it to the field.
-     */
-    private boolean isLinear(TypeMirror type) {
-        TypeElement linear = elements.getTypeElement(LINEAR);
-        return linear != null && type.getKind() != TypeKind.ERROR && isAssignable(type, linear);
+    /** {@code a}, {@code a or b}, {@code a, b or c}. */
+    private static String joinAlternatives(List<String> items) {
+        if (items.size() <= 1) {
+            return String.join("", items);
+        }
+        return String.join(", ", items.subList(0, items.size() - 1))
+                + " or " + items.get(items.size() - 1);
+    }
+
+    private static Role roleOf(Class<? extends Annotation> role) {
+        if (role == MuInput.class) {
+            return Role.INPUT;
+        }
+        if (role == MuHidden.class) {
+            return Role.HIDDEN;
+        }
+        if (role == MuOutput.class) {
+            return Role.OUTPUT;
+        }
+        throw new IllegalArgumentException(role + " is not a role annotation");
     }
 
     /**

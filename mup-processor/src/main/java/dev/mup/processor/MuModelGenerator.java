@@ -29,9 +29,11 @@ import javax.lang.model.type.TypeVariable;
  * latter calls the model's constructor, then declares the widths and layers, in declaration
  * order, to {@code dev.mup.runtime.MuModelBuilder}. The builder installs a μP {@code Linear} in
  * place of every annotated {@code Linear} layer (among {@code this.children}) and returns it; the
- * generated code assigns it back to the field. {@code Embedding} and {@code LayerNorm} layers keep
- * their place. The generated code refers to the runtime by name only: this module depends neither
- * on DJL nor on the runtime.
+ * generated code assigns it back to the field. A {@code MuAttention} (hidden) or {@code
+ * MuTiedReadout} (readout) block keeps its place, but goes through the same call and assignment:
+ * the builder parametrizes it and returns it. {@code Embedding} and {@code LayerNorm} layers keep
+ * their place and are not assigned. The generated code refers to the runtime by name only: this
+ * module depends neither on DJL nor on the runtime.
  */
 final class MuModelGenerator {
 
@@ -156,7 +158,7 @@ final class MuModelGenerator {
             String field = layer.fieldName();
             switch (layer.role()) {
                 case INPUT:
-                    if (layer.linear()) {
+                    if (layer.type().assigned()) {
                         method.addStatement(
                                 "this.$1L = $2L.input($1S, this.$1L, $3S, this.children)",
                                 field, mu, layer.fanOutWidth());
@@ -166,11 +168,14 @@ final class MuModelGenerator {
                     }
                     break;
                 case HIDDEN:
+                    // A Linear or a MuAttention: MuModelBuilder has an overload for each, and
+                    // returns what the field holds from then on.
                     method.addStatement(
                             "this.$1L = $2L.hidden($1S, this.$1L, $3S, $4S, this.children)",
                             field, mu, layer.fanInWidth(), layer.fanOutWidth());
                     break;
                 case OUTPUT:
+                    // A Linear or a MuTiedReadout, likewise.
                     method.addStatement(
                             "this.$1L = $2L.output($1S, this.$1L, $3S, $4L, $5L, this.children)",
                             field, mu, layer.fanInWidth(), layer.multiplier(), layer.zeroInit());
@@ -304,14 +309,24 @@ final class MuModelGenerator {
                     doc.add("input-like; fan_out scales with {@code $L}\n", layer.fanOutWidth());
                     break;
                 case HIDDEN:
-                    doc.add("hidden; fan_in scales with {@code $L}, fan_out with {@code $L}\n",
+                    doc.add("hidden; fan_in scales with {@code $L}, fan_out with {@code $L}",
                             layer.fanInWidth(), layer.fanOutWidth());
+                    doc.add(layer.type() == LayerDescription.LayerType.ATTENTION
+                            ? "; multi-head attention: its query, key, value and output"
+                                    + " projections are hidden layers, and the parametrization sets"
+                                    + " its logit scale\n"
+                            : "\n");
                     break;
                 case OUTPUT:
                     doc.add("readout (output-like); fan_in scales with {@code $L};",
                             layer.fanInWidth());
                     doc.add(" output multiplier $L", layer.multiplier());
-                    doc.add(layer.zeroInit() ? "; weight initialized to zero\n" : "\n");
+                    doc.add(layer.zeroInit() ? "; weight initialized to zero" : "");
+                    doc.add(layer.type() == LayerDescription.LayerType.TIED_READOUT
+                            ? "; tied to the input embedding: no weight of its own, the shared"
+                                    + " table stays input-like and the width correction goes on the"
+                                    + " logits\n"
+                            : "\n");
                     break;
                 default:
                     throw new AssertionError(layer.role());

@@ -2,6 +2,7 @@ package dev.mup.tests.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.mup.tests.processor.ProcessorTestSupport.MLP_MUP;
+import static dev.mup.tests.processor.ProcessorTestSupport.TRANSFORMER_MUP;
 import static dev.mup.tests.processor.ProcessorTestSupport.TWO_WIDTH_MUP;
 import static dev.mup.tests.processor.ProcessorTestSupport.assertMatchesGolden;
 import static dev.mup.tests.processor.ProcessorTestSupport.assertSourceEquivalentToGolden;
@@ -10,6 +11,7 @@ import static dev.mup.tests.processor.ProcessorTestSupport.compile;
 import static dev.mup.tests.processor.ProcessorTestSupport.generatedText;
 import static dev.mup.tests.processor.ProcessorTestSupport.mlpSource;
 import static dev.mup.tests.processor.ProcessorTestSupport.source;
+import static dev.mup.tests.processor.ProcessorTestSupport.transformerSource;
 import static dev.mup.tests.processor.ProcessorTestSupport.twoWidthSource;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -47,6 +49,9 @@ class GeneratedSourceTest {
         assertEquals(
                 generatedText(compile(twoWidthSource()), TWO_WIDTH_MUP),
                 generatedText(compile(twoWidthSource()), TWO_WIDTH_MUP));
+        assertEquals(
+                generatedText(compile(transformerSource()), TRANSFORMER_MUP),
+                generatedText(compile(transformerSource()), TRANSFORMER_MUP));
     }
 
     @Test
@@ -87,6 +92,60 @@ class GeneratedSourceTest {
                 + "MuOptions options, float mu, int dModel, int dFfn, String... tokens)");
         assertContains(text, "MuModelBuilder muBuilder = MuModelBuilder.forModel(TwoWidthModel.class, options);");
         assertContains(text, "this.up = muBuilder.hidden(\"up\", this.up, \"dModel\", \"dFfn\", this.children);");
+    }
+
+    @Test
+    void transformerBlockModelGeneratesTheGoldenSubclass() {
+        // Compiling the generated class also checks that MuModelBuilder has the overloads it
+        // calls: hidden(String, MuAttention, ...) and output(String, MuTiedReadout, ...).
+        Compilation compilation = compile(transformerSource());
+
+        assertThat(compilation).succeededWithoutWarnings();
+        String text = generatedText(compilation, TRANSFORMER_MUP);
+        assertMatchesGolden("TransformerBlockModelMuP.java", text);
+        assertSourceEquivalentToGolden(compilation, TRANSFORMER_MUP, "TransformerBlockModelMuP.java");
+
+        // The attention block and the tied readout are declared like a hidden Linear and a Linear
+        // readout: children passed, the builder's result assigned back to the field. The
+        // embedding and the layer norms keep their place.
+        assertContainsInOrder(
+                text,
+                "mu.width(\"dModel\", this.dModel, 64);",
+                "mu.width(\"dFfn\", this.dFfn, 256);",
+                "\n    mu.input(\"embedding\", this.embedding, \"dModel\");",
+                "\n    mu.input(\"attentionNorm\", this.attentionNorm, \"dModel\");",
+                "this.attention = mu.hidden(\"attention\", this.attention, \"dModel\", \"dModel\", this.children);",
+                "\n    mu.input(\"ffnNorm\", this.ffnNorm, \"dModel\");",
+                "this.up = mu.hidden(\"up\", this.up, \"dModel\", \"dFfn\", this.children);",
+                "this.down = mu.hidden(\"down\", this.down, \"dFfn\", \"dModel\", this.children);",
+                "\n    mu.input(\"finalNorm\", this.finalNorm, \"dModel\");",
+                "this.readout = mu.output(\"readout\", this.readout, \"dModel\", 1.0, false, this.children);",
+                "this.muParametrization = mu.build();");
+        assertContains(text, "<li>{@code attention}: hidden; fan_in scales with {@code dModel}, fan_out with"
+                + " {@code dModel}; multi-head attention");
+        assertContains(text, "<li>{@code readout}: readout (output-like); fan_in scales with {@code dModel};"
+                + " output multiplier 1.0; tied to the input embedding");
+    }
+
+    @Test
+    void attentionAndTiedReadoutInAMinimalModel() {
+        // One width, so the roles name none; a readout multiplier other than 1.
+        JavaFileObject source = block(
+                "Tiny",
+                "  @Width(base = 32) int width;",
+                "  @MuInput Embedding<String> embedding;",
+                "  @MuHidden dev.mup.runtime.MuAttention attention;",
+                "  @MuOutput(multiplier = 2.0) dev.mup.runtime.MuTiedReadout tied;");
+
+        Compilation compilation = compile(source);
+
+        assertThat(compilation).succeededWithoutWarnings();
+        String text = generatedText(compilation, "test.TinyMuP");
+        assertContainsInOrder(
+                text,
+                "\n    mu.input(\"embedding\", this.embedding, \"width\");",
+                "this.attention = mu.hidden(\"attention\", this.attention, \"width\", \"width\", this.children);",
+                "this.tied = mu.output(\"tied\", this.tied, \"width\", 2.0, false, this.children);");
     }
 
     @Test

@@ -10,6 +10,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import dev.mup.tests.processor.ProcessorTestSupport.RecordingProcessor;
+import java.io.File;
+import java.util.ArrayList;
 import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Nested;
@@ -28,6 +30,9 @@ class ProcessorErrorsTest {
     private static final String INPUT = "  @MuInput Linear input;";
     private static final String HIDDEN = "  @MuHidden Linear hidden;";
     private static final String READOUT = "  @MuOutput Linear readout;";
+
+    private static final String ATTENTION = "dev.mup.runtime.MuAttention";
+    private static final String TIED_READOUT = "dev.mup.runtime.MuTiedReadout";
 
     /** A subclass of Linear, nested in the model. */
     private static final String WIDE_LINEAR =
@@ -212,7 +217,8 @@ class ProcessorErrorsTest {
 
     /**
      * Rule 5: each role supports some layer types: Linear as itself only (a μP Linear is installed
-     * in its place), Embedding and LayerNorm with their subclasses.
+     * in its place), Embedding and LayerNorm with their subclasses (@MuInput), the runtime's
+     * MuAttention (@MuHidden) and MuTiedReadout (@MuOutput).
      */
     @Nested
     class FieldTypes {
@@ -227,7 +233,8 @@ class ProcessorErrorsTest {
             assertThat(compilation)
                     .hadErrorContaining("@MuHidden field 'hidden' has type"
                             + " ai.djl.nn.core.Embedding<java.lang.String>, which μP does not support:"
-                            + " @MuHidden needs an ai.djl.nn.core.Linear")
+                            + " @MuHidden needs an ai.djl.nn.core.Linear or dev.mup.runtime.MuAttention;"
+                            + " declare the field with a supported layer or block type")
                     .inFile(source).onLineContaining("Embedding<String> hidden;");
         }
 
@@ -240,8 +247,113 @@ class ProcessorErrorsTest {
             assertThat(compilation).hadErrorCount(1);
             assertThat(compilation)
                     .hadErrorContaining("which μP does not support: @MuInput needs an ai.djl.nn.core.Linear,"
-                            + " ai.djl.nn.core.Embedding or ai.djl.nn.norm.LayerNorm")
+                            + " ai.djl.nn.core.Embedding or ai.djl.nn.norm.LayerNorm (or a subclass of"
+                            + " Embedding or LayerNorm); declare the field with a supported layer or block"
+                            + " type")
                     .inFile(source).onLineContaining("SequentialBlock input;");
+        }
+
+        @Test
+        void inputAttention() {
+            JavaFileObject source = block("InputAttention", WIDTH, "  @MuInput " + ATTENTION + " attention;", READOUT);
+
+            Compilation compilation = failing(source, "test.InputAttentionMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuInput field 'attention' has type dev.mup.runtime.MuAttention, which"
+                            + " μP does not support: @MuInput needs an ai.djl.nn.core.Linear,"
+                            + " ai.djl.nn.core.Embedding or ai.djl.nn.norm.LayerNorm")
+                    .inFile(source).onLineContaining("MuAttention attention;");
+        }
+
+        @Test
+        void outputAttention() {
+            JavaFileObject source = block("OutputAttention", WIDTH, "  @MuOutput " + ATTENTION + " readout;");
+
+            Compilation compilation = failing(source, "test.OutputAttentionMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuOutput field 'readout' has type dev.mup.runtime.MuAttention, which"
+                            + " μP does not support: @MuOutput needs an ai.djl.nn.core.Linear or"
+                            + " dev.mup.runtime.MuTiedReadout;")
+                    .inFile(source).onLineContaining("MuAttention readout;");
+        }
+
+        @ParameterizedTest
+        @ValueSource(strings = {"@MuInput", "@MuHidden"})
+        void tiedReadoutOutsideMuOutput(String role) {
+            JavaFileObject source = block("MisplacedTied", WIDTH, "  " + role + " " + TIED_READOUT + " tied;", READOUT);
+
+            Compilation compilation = failing(source, "test.MisplacedTiedMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining(role + " field 'tied' has type dev.mup.runtime.MuTiedReadout, which μP"
+                            + " does not support: " + role + " needs an ai.djl.nn.core.Linear")
+                    .inFile(source).onLineContaining("MuTiedReadout tied;");
+            assertThat(compilation).hadErrorContaining(role.equals("@MuHidden")
+                    ? "needs an ai.djl.nn.core.Linear or dev.mup.runtime.MuAttention;"
+                    : "needs an ai.djl.nn.core.Linear, ai.djl.nn.core.Embedding or ai.djl.nn.norm.LayerNorm");
+        }
+
+        @Test
+        void runtimeTypesMissingFromTheClasspathAreNotSupported() throws Exception {
+            // Without the runtime (or with one that lacks the blocks), the processor looks the
+            // blocks up in vain: the roles fall back to the DJL types, and the messages name only
+            // those.
+            List<File> withoutRuntime = new ArrayList<>();
+            for (String type : List.of(
+                    "ai.djl.nn.AbstractBlock", "dev.mup.annotations.Width", "com.google.gson.Gson")) {
+                withoutRuntime.add(new File(
+                        Class.forName(type).getProtectionDomain().getCodeSource().getLocation().toURI()));
+            }
+            JavaFileObject source = block(
+                    "NoRuntime",
+                    WIDTH,
+                    "  @MuInput SequentialBlock input;",
+                    "  @MuHidden SequentialBlock hidden;",
+                    "  @MuOutput LayerNorm readout;");
+            RecordingProcessor processor = new RecordingProcessor();
+
+            Compilation compilation = Compiler.javac()
+                    .withProcessors(processor)
+                    .withOptions("-encoding", "UTF-8")
+                    .withClasspath(withoutRuntime)
+                    .compile(source);
+
+            assertThat(compilation).failed();
+            assertEquals(List.of(), processor.createdSourceFiles());
+            assertThat(compilation).hadErrorCount(3);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuInput needs an ai.djl.nn.core.Linear, ai.djl.nn.core.Embedding or"
+                            + " ai.djl.nn.norm.LayerNorm (or a subclass of Embedding or LayerNorm); declare")
+                    .inFile(source).onLineContaining("SequentialBlock input;");
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden needs an ai.djl.nn.core.Linear; declare")
+                    .inFile(source).onLineContaining("SequentialBlock hidden;");
+            assertThat(compilation)
+                    .hadErrorContaining("@MuOutput needs an ai.djl.nn.core.Linear; declare")
+                    .inFile(source).onLineContaining("LayerNorm readout;");
+        }
+
+        @Test
+        void attentionAndTiedReadoutAreSupportedInTheirRoles() {
+            JavaFileObject source = block(
+                    "Blocks",
+                    WIDTH,
+                    "  @MuInput Embedding<String> embedding;",
+                    "  @MuHidden " + ATTENTION + " attention;",
+                    "  @MuOutput " + TIED_READOUT + " tied;");
+
+            Compilation compilation = compile(source);
+
+            assertThat(compilation).succeededWithoutWarnings();
+            assertThat(compilation).generatedSourceFile("test.BlocksMuP").contentsAsUtf8String()
+                    .contains("    this.attention = mu.hidden(\"attention\", this.attention, \"width\", \"width\","
+                            + " this.children);\n"
+                            + "    this.tied = mu.output(\"tied\", this.tied, \"width\", 1.0, false, this.children);\n");
         }
 
         @Test
@@ -251,7 +363,10 @@ class ProcessorErrorsTest {
             Compilation compilation = failing(source, "test.NormReadoutMuP");
 
             assertThat(compilation).hadErrorCount(1);
-            assertThat(compilation).hadErrorContaining("which μP does not support: @MuOutput needs an ai.djl.nn.core.Linear")
+            assertThat(compilation)
+                    .hadErrorContaining("which μP does not support: @MuOutput needs an ai.djl.nn.core.Linear or"
+                            + " dev.mup.runtime.MuTiedReadout; declare the field with a supported layer or block"
+                            + " type")
                     .inFile(source).onLineContaining("LayerNorm readout;");
         }
 
@@ -324,7 +439,10 @@ class ProcessorErrorsTest {
         }
     }
 
-    /** Rule 7: every Linear role field is reassigned; Embedding and LayerNorm fields are not. */
+    /**
+     * Rule 7: every Linear, MuAttention and MuTiedReadout role field is reassigned; Embedding and
+     * LayerNorm fields are not.
+     */
     @Nested
     class FinalFields {
 
@@ -348,6 +466,39 @@ class ProcessorErrorsTest {
         }
 
         @Test
+        void finalAttention() {
+            JavaFileObject source = block(
+                    "FinalAttention",
+                    WIDTH,
+                    "  @MuHidden final " + ATTENTION + " attention = null;",
+                    READOUT);
+
+            Compilation compilation = failing(source, "test.FinalAttentionMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden field 'attention' must not be final: the generated constructor"
+                            + " assigns to the field the μP block that MuModelBuilder returns for it (the same"
+                            + " MuAttention, with its projections and logit scale parametrized); remove final")
+                    .inFile(source).onLineContaining("final dev.mup.runtime.MuAttention attention");
+        }
+
+        @Test
+        void finalTiedReadout() {
+            JavaFileObject source = block(
+                    "FinalTied", WIDTH, "  @MuOutput final " + TIED_READOUT + " tied = null;");
+
+            Compilation compilation = failing(source, "test.FinalTiedMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuOutput field 'tied' must not be final: the generated constructor"
+                            + " assigns to the field the μP block that MuModelBuilder returns for it (the same"
+                            + " MuTiedReadout, with its logit multiplier set); remove final")
+                    .inFile(source).onLineContaining("final dev.mup.runtime.MuTiedReadout tied");
+        }
+
+        @Test
         void finalEmbeddingAndLayerNormInputsAreFine() {
             JavaFileObject source = block(
                     "FinalInputs",
@@ -365,7 +516,7 @@ class ProcessorErrorsTest {
         }
     }
 
-    /** Rule 8: the readout's multiplier must make sense. */
+    /** Rule 8: the readout's multiplier and zero init must make sense. */
     @Nested
     class Readouts {
 
@@ -380,6 +531,47 @@ class ProcessorErrorsTest {
             assertThat(compilation).hadErrorCount(1);
             assertThat(compilation).hadErrorContaining("on 'readout' must be positive and finite")
                     .inFile(source).onLineContaining("Linear readout;");
+        }
+
+        @Test
+        void tiedReadoutWithZeroInit() {
+            JavaFileObject source = block(
+                    "ZeroTied",
+                    WIDTH,
+                    "  @MuInput Embedding<String> embedding;",
+                    "  @MuOutput(zeroInit = true) " + TIED_READOUT + " tied;");
+
+            Compilation compilation = failing(source, "test.ZeroTiedMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuOutput(zeroInit = true) on 'tied' would zero the input embedding: a"
+                            + " dev.mup.runtime.MuTiedReadout has no weight of its own but reuses the embedding's"
+                            + " table, so initializing the readout to zero would zero the shared embedding too;"
+                            + " remove zeroInit")
+                    .inFile(source).onLineContaining("MuTiedReadout tied;");
+        }
+
+        @Test
+        void tiedReadoutWithZeroInitFalseIsFine() {
+            JavaFileObject source = block(
+                    "UnzeroedTied",
+                    WIDTH,
+                    "  @MuInput Embedding<String> embedding;",
+                    "  @MuOutput(zeroInit = false, multiplier = 0.25) " + TIED_READOUT + " tied;");
+
+            Compilation compilation = compile(source);
+
+            assertThat(compilation).succeededWithoutWarnings();
+            assertThat(compilation).generatedSourceFile("test.UnzeroedTiedMuP").contentsAsUtf8String()
+                    .contains("this.tied = mu.output(\"tied\", this.tied, \"width\", 0.25, false, this.children);");
+        }
+
+        @Test
+        void zeroInitLinearReadoutIsFine() {
+            JavaFileObject source = block("ZeroLinear", WIDTH, "  @MuOutput(zeroInit = true) Linear readout;");
+
+            assertThat(compile(source)).succeededWithoutWarnings();
         }
     }
 

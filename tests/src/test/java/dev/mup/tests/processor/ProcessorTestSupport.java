@@ -63,6 +63,11 @@ final class ProcessorTestSupport {
 
     static final String TWO_WIDTH_MUP = "dev.mup.tests.processor.fixtures.TwoWidthModelMuP";
 
+    /** The fixture with the runtime's attention and tied readout as role fields, a test resource. */
+    static final String TRANSFORMER_RESOURCE = "processor/TransformerBlockModel.java";
+
+    static final String TRANSFORMER_MUP = "dev.mup.tests.processor.fixtures.TransformerBlockModelMuP";
+
     private static final Path GOLDEN_SOURCE_DIR = Paths.get("src/test/resources/processor/golden");
 
     /**
@@ -123,6 +128,10 @@ final class ProcessorTestSupport {
 
     static JavaFileObject twoWidthSource() {
         return JavaFileObjects.forResource(TWO_WIDTH_RESOURCE);
+    }
+
+    static JavaFileObject transformerSource() {
+        return JavaFileObjects.forResource(TRANSFORMER_RESOURCE);
     }
 
     /**
