@@ -33,8 +33,7 @@ public final class MuAttention extends AbstractBlock {
     private final MuLinear value;
     private final MuLinear output;
     private float logitScale;
-    private volatile ActivationObserver observer;
-    private String observedName = "";
+    private final ObserverSlot observer = new ObserverSlot();
 
     private MuAttention(Builder b) {
         super(VERSION);
@@ -119,8 +118,7 @@ public final class MuAttention extends AbstractBlock {
     }
 
     void observe(String name, ActivationObserver observer) {
-        this.observedName = name;
-        this.observer = observer;
+        this.observer.set(name, observer);
     }
 
     @Override
@@ -137,10 +135,7 @@ public final class MuAttention extends AbstractBlock {
         NDArray k = heads(key.forward(parameterStore, new NDList(x), training).singletonOrThrow(), batch, length);
         NDArray v = heads(value.forward(parameterStore, new NDList(x), training).singletonOrThrow(), batch, length);
         NDArray logits = q.matMul(k.transpose(0, 1, 3, 2)).mul(logitScale);
-        ActivationObserver o = observer;
-        if (o != null) {
-            o.observe(observedName + ".logits", logits);
-        }
+        observer.report(".logits", logits);
         NDManager manager = x.getManager();
         NDArray positions = manager.arange((int) length);
         // causal mask as an additive bias (broadcast over batch and heads): 0 where a position

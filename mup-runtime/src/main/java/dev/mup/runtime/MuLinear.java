@@ -23,8 +23,7 @@ import ai.djl.util.PairList;
 public class MuLinear extends Linear {
 
     private final float inputMultiplier;
-    private volatile ActivationObserver observer;
-    private String observedName = "";
+    private final ObserverSlot observer = new ObserverSlot();
 
     /**
      * Creates a layer.
@@ -77,8 +76,7 @@ public class MuLinear extends Linear {
      * @param observer the observer, or {@code null} to stop observing
      */
     void observe(String name, ActivationObserver observer) {
-        this.observedName = name;
-        this.observer = observer;
+        this.observer.set(name, observer);
     }
 
     @Override
@@ -93,10 +91,7 @@ public class MuLinear extends Linear {
             in = new NDList(scaled);
         }
         NDList out = super.forwardInternal(parameterStore, in, training, params);
-        ActivationObserver o = observer;
-        if (o != null) {
-            o.observe(observedName, out.singletonOrThrow());
-        }
+        observer.report("", out.singletonOrThrow());
         return out;
     }
 

@@ -27,8 +27,7 @@ public final class MuTiedReadout extends AbstractBlock {
 
     private final Embedding<?> embedding;
     private float logitMultiplier = 1f;
-    private volatile ActivationObserver observer;
-    private String observedName = "";
+    private final ObserverSlot observer = new ObserverSlot();
 
     /**
      * Ties a readout to an embedding.
@@ -63,8 +62,7 @@ public final class MuTiedReadout extends AbstractBlock {
     }
 
     void observe(String name, ActivationObserver observer) {
-        this.observedName = name;
-        this.observer = observer;
+        this.observer.set(name, observer);
     }
 
     private Parameter table() {
@@ -80,10 +78,7 @@ public final class MuTiedReadout extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDArray table = parameterStore.getValue(table(), x.getDevice(), training);
         NDArray logits = x.mul(logitMultiplier).matMul(table.transpose());
-        ActivationObserver o = observer;
-        if (o != null) {
-            o.observe(observedName, logits);
-        }
+        observer.report("", logits);
         return new NDList(logits);
     }
 
