@@ -131,6 +131,7 @@ public final class CoordinateCheck {
         return new CoordinateCheckResult(records);
     }
 
+    @SuppressWarnings("try") // the observation lasts as long as the try block
     private void runOne(int width, int seed, Map<String, double[]> sums) {
         try (NDManager manager = NDManager.newBaseManager();
                 Model model = Model.newInstance("coordinate-check")) {

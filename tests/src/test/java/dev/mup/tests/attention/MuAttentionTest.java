@@ -123,6 +123,7 @@ class MuAttentionTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void coordinateCheckObserverSeesProjectionsAndLogits() throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             AttentionModel m = model(manager, MuOptions.defaults(), 32, 16, MuAttention.builder().setHeadSize(8));
