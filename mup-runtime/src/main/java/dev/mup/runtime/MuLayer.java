@@ -104,16 +104,6 @@ public final class MuLayer {
     }
 
     /**
-     * The names of the block's own parameters, in the order DJL creates them (weight before
-     * bias).
-     *
-     * @return the parameter names
-     */
-    public List<String> parameterNames() {
-        return new ArrayList<>(block.getDirectParameters().keys());
-    }
-
-    /**
      * Describes one of the layer's parameters once its shape is known.
      *
      * @param parameterName the DJL name of the parameter ({@code weight}, {@code bias},

@@ -145,10 +145,11 @@ public final class MuModelBuilder {
                             + ", not a multiple of width '" + out.name() + "' = " + out.value());
         }
         double headSizeMultiplier = attention.headSizeFixed() ? 1.0 : out.multiplier();
-        if (!attention.headSizeFixed() && (attention.headSize() / headSizeMultiplier) % 1 != 0) {
+        double baseHeadSize = MuRule.baseSize(attention.headSize(), headSizeMultiplier);
+        if (baseHeadSize % 1 != 0) {
             throw new IllegalArgumentException(
                     modelName + "." + field + ": with " + attention.heads() + " heads, the head size at"
-                            + " base width would be " + attention.headSize() / headSizeMultiplier
+                            + " base width would be " + baseHeadSize
                             + "; choose a base of '" + out.name() + "' divisible by the number of heads");
         }
         attention.setLogitScale(rule.attentionLogitScale(attention.headSize(), headSizeMultiplier));

@@ -35,15 +35,4 @@ public record MuParameter(
     public MuParameter {
         shape = List.copyOf(shape);
     }
-
-    /**
-     * Whether this is a bias-like vector (Linear bias or norm parameter).
-     *
-     * @return {@code true} for biases and norm parameters
-     */
-    public boolean isVector() {
-        return kind == ParameterKind.BIAS
-                || kind == ParameterKind.NORM_GAIN
-                || kind == ParameterKind.NORM_BIAS;
-    }
 }

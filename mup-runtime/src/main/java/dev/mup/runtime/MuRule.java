@@ -71,6 +71,17 @@ public final class MuRule {
     }
 
     /**
+     * The size a dimension has at base width.
+     *
+     * @param size its size in this model
+     * @param multiplier the width multiplier it scales with (1 when it does not scale)
+     * @return {@code size / multiplier}, which must be a whole number for a consistent base
+     */
+    public static double baseSize(long size, double multiplier) {
+        return size / multiplier;
+    }
+
+    /**
      * Classifies a parameter of a layer. A weight is classified by both of its layer's fans;
      * biases, norm parameters and embeddings have only a fan_out.
      *
@@ -139,8 +150,8 @@ public final class MuRule {
             }
             return InitSpec.random(InitMode.Distribution.UNIFORM, std / readoutTheta(p));
         }
-        double baseFanIn = p.fanIn() / mIn(p);
-        double baseFanOut = p.fanOut() / mOut(p);
+        double baseFanIn = baseSize(p.fanIn(), mIn(p));
+        double baseFanOut = baseSize(p.fanOut(), mOut(p));
         double std = standardStd(mode, baseFanIn, baseFanOut);
         if (p.parameterClass() == ParameterClass.HIDDEN) {
             std /= Math.sqrt(mIn(p));
@@ -192,7 +203,7 @@ public final class MuRule {
         if (options.parametrization() == Parametrization.SP) {
             return 1.0 / Math.sqrt(headSize);
         }
-        double alpha = options.attentionMultiplier().orElse(Math.sqrt(headSize / headSizeMultiplier));
+        double alpha = options.attentionMultiplier().orElse(Math.sqrt(baseSize(headSize, headSizeMultiplier)));
         return alpha / headSize;
     }
 
