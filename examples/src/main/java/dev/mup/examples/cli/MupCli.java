@@ -46,6 +46,13 @@ public final class MupCli {
         return new CommandLine(new MupCli())
                 .registerConverter(dev.mup.runtime.InitMode.class, dev.mup.runtime.InitMode::parse)
                 .registerConverter(OptimizerChoice.class, OptimizerChoice::parse)
+                .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+                    // a failure while running (a file that cannot be written, a model that
+                    // cannot be built) is reported as one line, not a stack trace
+                    commandLine.getErr().println("mup-examples " + commandLine.getCommandName()
+                            + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
+                    return 1;
+                })
                 .execute(args);
     }
 

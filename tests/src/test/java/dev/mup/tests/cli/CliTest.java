@@ -101,6 +101,8 @@ class CliTest {
         assertRejected(new String[] {"parametrization", "--optimizer", "rmsprop"}, "Unknown optimizer 'rmsprop'");
         assertRejected(new String[] {"parametrization", "--model", "resnet"}, "Unknown --model 'resnet'");
         assertRejected(new String[] {"demo", "--widths", "64,0"}, "--widths");
+        assertRejected(new String[] {"demo", "--steps", "0"}, "--steps, --batch and --lr must be positive");
+        assertRejected(new String[] {"demo", "--lr", "-1"}, "--lr must be positive");
         assertRejected(new String[] {"frobnicate"}, "frobnicate");
     }
 
@@ -143,8 +145,21 @@ class CliTest {
         assertRejected(new String[] {"coord-check", "--widths", "64"}, "--widths needs at least two");
         assertRejected(new String[] {"coord-check", "--widths", "64,-1"}, "--widths needs at least two positive");
         assertRejected(new String[] {"coord-check", "--steps", "0"}, "--steps");
+        assertRejected(new String[] {"coord-check", "--lr", "-0.1"}, "--lr must be positive");
+        assertRejected(new String[] {"coord-check", "--seeds", "0"}, "--seeds");
         assertRejected(new String[] {"coord-check", "--model", "resnet"}, "Unknown --model 'resnet'");
         assertRejected(new String[] {"coord-check", "--text", "x.txt"}, "--text");
+    }
+
+    @Test
+    void anOutputFileThatCannotBeWrittenIsReportedInOneLine(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir)
+            throws java.io.IOException {
+        java.nio.file.Path file = java.nio.file.Files.writeString(dir.resolve("not-a-folder"), "x");
+        Run r = run("coord-check", "--widths", "64,128", "--steps", "1", "--seeds", "1",
+                "--json", file.resolve("cc.json").toString());
+        assertEquals(1, r.exitCode(), r.err());
+        assertTrue(r.err().contains("mup-examples coord-check: ") && r.err().contains("not-a-folder"), r.err());
+        assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 
     @Test
