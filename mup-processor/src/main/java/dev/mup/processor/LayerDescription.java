@@ -25,7 +25,8 @@ record LayerDescription(
         String fanInWidth,
         String fanOutWidth,
         double multiplier,
-        boolean zeroInit) {
+        boolean zeroInit)
+        implements Declaration {
 
     /**
      * The layers and blocks a role field may hold, by the type the field is declared as. The

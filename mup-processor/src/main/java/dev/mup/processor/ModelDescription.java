@@ -8,16 +8,15 @@ import java.util.Objects;
  * ModelValidator} only when the model has no errors.
  *
  * <p>A static nested model {@code Outer.Inner} is generated as the top-level class {@code
- * Outer_InnerMuP} in the same package (the names of the enclosing classes joined with {@code _},
- * as AutoValue does), so that two nested models named {@code Inner} in different classes do not
- * collide.
+ * Outer_InnerMuP} in the same package (see {@link ClassReference}).
  *
  * @param packageName the model's package; empty for the unnamed package
  * @param simpleNames the simple names from the outermost enclosing class down to the model
  * @param isPublic whether the model is public; the generated class then is too, otherwise it has
  *     package access
  * @param widths the {@code @Width} fields, in declaration order; at least one
- * @param layers the role fields, in declaration order; at least one readout
+ * @param declarations the role fields and the fields holding {@code @MuBlock} blocks, in
+ *     declaration order; at least one readout among them
  * @param constructors the non-private constructors, in declaration order; at least one
  */
 record ModelDescription(
@@ -25,21 +24,27 @@ record ModelDescription(
         List<String> simpleNames,
         boolean isPublic,
         List<WidthDescription> widths,
-        List<LayerDescription> layers,
+        List<Declaration> declarations,
         List<ConstructorDescription> constructors) {
-
-    /** Appended to the model's name to name the generated class. */
-    static final String SUFFIX = "MuP";
 
     ModelDescription {
         Objects.requireNonNull(packageName, "packageName");
         simpleNames = List.copyOf(simpleNames);
         widths = List.copyOf(widths);
-        layers = List.copyOf(layers);
+        declarations = List.copyOf(declarations);
         constructors = List.copyOf(constructors);
         if (simpleNames.isEmpty()) {
             throw new IllegalArgumentException("a model has a name");
         }
+    }
+
+    /**
+     * The model class by name.
+     *
+     * @return the model's reference
+     */
+    ClassReference reference() {
+        return new ClassReference(packageName, simpleNames);
     }
 
     /**
@@ -48,7 +53,7 @@ record ModelDescription(
      * @return the simple name
      */
     String simpleName() {
-        return simpleNames.get(simpleNames.size() - 1);
+        return reference().simpleName();
     }
 
     /**
@@ -57,8 +62,7 @@ record ModelDescription(
      * @return the canonical name
      */
     String qualifiedName() {
-        String name = String.join(".", simpleNames);
-        return packageName.isEmpty() ? name : packageName + "." + name;
+        return reference().qualifiedName();
     }
 
     /**
@@ -68,7 +72,7 @@ record ModelDescription(
      * @return the generated class's simple name
      */
     String generatedSimpleName() {
-        return String.join("_", simpleNames) + SUFFIX;
+        return reference().generatedSimpleName();
     }
 
     /**
@@ -77,7 +81,6 @@ record ModelDescription(
      * @return the generated class's qualified name
      */
     String generatedQualifiedName() {
-        String simpleName = generatedSimpleName();
-        return packageName.isEmpty() ? simpleName : packageName + "." + simpleName;
+        return reference().generatedQualifiedName();
     }
 }

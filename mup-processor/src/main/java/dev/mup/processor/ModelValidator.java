@@ -1,16 +1,19 @@
 package dev.mup.processor;
 
-import dev.mup.annotations.MuHidden;
-import dev.mup.annotations.MuInput;
+import static dev.mup.processor.FieldChecks.annotationsOf;
+import static dev.mup.processor.FieldChecks.at;
+import static dev.mup.processor.FieldChecks.kindName;
+import static dev.mup.processor.FieldChecks.mirror;
+import static dev.mup.processor.FieldChecks.value;
+
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
-import dev.mup.processor.LayerDescription.LayerType;
-import dev.mup.processor.LayerDescription.Role;
+import dev.mup.processor.BlockValidator.WidthUse;
+import dev.mup.processor.FieldChecks.BlockFieldType;
 import java.lang.annotation.Annotation;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -18,26 +21,21 @@ import java.util.stream.Collectors;
 import javax.annotation.processing.Messager;
 import javax.annotation.processing.ProcessingEnvironment;
 import javax.lang.model.element.AnnotationMirror;
-import javax.lang.model.element.AnnotationValue;
 import javax.lang.model.element.Element;
 import javax.lang.model.element.ElementKind;
 import javax.lang.model.element.ExecutableElement;
 import javax.lang.model.element.Modifier;
 import javax.lang.model.element.NestingKind;
-import javax.lang.model.element.PackageElement;
 import javax.lang.model.element.TypeElement;
 import javax.lang.model.element.TypeParameterElement;
 import javax.lang.model.element.VariableElement;
-import javax.lang.model.type.ArrayType;
 import javax.lang.model.type.DeclaredType;
 import javax.lang.model.type.TypeKind;
 import javax.lang.model.type.TypeMirror;
 import javax.lang.model.type.TypeVariable;
-import javax.lang.model.type.WildcardType;
 import javax.lang.model.util.ElementFilter;
 import javax.lang.model.util.Elements;
 import javax.lang.model.util.Types;
-import javax.tools.Diagnostic.Kind;
 
 /**
  * Checks one model class and turns it into a {@link ModelDescription}, or reports what is wrong
@@ -45,65 +43,31 @@ import javax.tools.Diagnostic.Kind;
  * (the class or the field, and the annotation when the problem is one of its values), and all the
  * problems of a model are reported, not only the first. The validator never generates anything.
  *
- * <p>Besides errors it warns about {@code Linear} fields of a model that carry no role, which
- * are usually a forgotten annotation; {@code @SuppressWarnings("mup")} on the field or the class
- * silences that warning.
+ * <p>A model's fields are its widths, its role fields (checked by {@link FieldChecks}, as in
+ * blocks) and, without annotation, its fields holding {@code @MuBlock} blocks: each block class
+ * must be usable (valid, and generated), and every width its layers name, nested blocks
+ * included, must be a {@code @Width} field of the model.
+ *
+ * <p>Besides errors it warns about {@code Linear}, {@code MuAttention} and {@code MuTiedReadout}
+ * fields of a model that carry no role, which are usually a forgotten annotation; {@code
+ * @SuppressWarnings("mup")} on the field or the class silences that warning.
  */
 final class ModelValidator {
-
-    static final String LINEAR = LayerType.LINEAR.qualifiedName();
-    static final String ABSTRACT_BLOCK = "ai.djl.nn.AbstractBlock";
-
-    /** The {@code @SuppressWarnings} key that silences the processor's warnings. */
-    static final String SUPPRESS_KEY = "mup";
 
     private static final String EXAMPLE_WIDTH = "@Width(base = 64) final int width;";
 
     private final Elements elements;
     private final Types types;
     private final Messager messager;
+    private final FieldChecks checks;
+    private final BlockValidator blocks;
 
-    ModelValidator(ProcessingEnvironment env) {
+    ModelValidator(ProcessingEnvironment env, FieldChecks checks, BlockValidator blocks) {
         this.elements = env.getElementUtils();
         this.types = env.getTypeUtils();
         this.messager = env.getMessager();
-    }
-
-    /**
-     * Names the types the model's declaration depends on that javac could not resolve yet (for
-     * example classes that another annotation processor generates in a later round). A model
-     * with unresolved types is validated in a later round, or reported in the last one.
-     *
-     * @param model the model class
-     * @return the unresolved types, as written in the source; empty when all are resolved
-     */
-    List<String> unresolvedTypes(TypeElement model) {
-        Set<String> out = new LinkedHashSet<>();
-        for (TypeMirror t = model.getSuperclass(); t.getKind() != TypeKind.NONE; ) {
-            if (t.getKind() == TypeKind.ERROR) {
-                out.add(t.toString());
-                break;
-            }
-            if (t.getKind() != TypeKind.DECLARED) {
-                break;
-            }
-            t = ((TypeElement) ((DeclaredType) t).asElement()).getSuperclass();
-        }
-        for (VariableElement field : ElementFilter.fieldsIn(model.getEnclosedElements())) {
-            if (!annotationsOf(field).isEmpty()) {
-                collectErrorTypes(field.asType(), out);
-            }
-        }
-        for (ExecutableElement constructor :
-                ElementFilter.constructorsIn(model.getEnclosedElements())) {
-            for (VariableElement parameter : constructor.getParameters()) {
-                collectErrorTypes(parameter.asType(), out);
-            }
-            for (TypeMirror thrown : constructor.getThrownTypes()) {
-                collectErrorTypes(thrown, out);
-            }
-        }
-        return List.copyOf(out);
+        this.checks = checks;
+        this.blocks = blocks;
     }
 
     /**
@@ -111,21 +75,23 @@ final class ModelValidator {
      * {@code @MuInput}, {@code @MuHidden} or {@code @MuOutput}.
      *
      * @param model the model class
+     * @param lookup the status of the block classes its fields hold
      * @return the description, or empty when at least one error was reported
      */
-    Optional<ModelDescription> validate(TypeElement model) {
-        Report report = new Report();
+    Optional<ModelDescription> validate(TypeElement model, BlockLookup lookup) {
+        Report report = new Report(messager);
         String generated = generatedSimpleName(model);
+        String reader = "the generated subclass " + generated;
 
-        TypeElement linear = elements.getTypeElement(LINEAR);
-        TypeElement abstractBlock = elements.getTypeElement(ABSTRACT_BLOCK);
+        TypeElement linear = elements.getTypeElement(FieldChecks.LINEAR);
+        TypeElement abstractBlock = elements.getTypeElement(FieldChecks.ABSTRACT_BLOCK);
         if (linear == null || abstractBlock == null) {
             report.error(
                     model,
                     String.format(
                             "%s is not on the compile classpath, but μP models are DJL blocks: add"
                                     + " the DJL API (ai.djl:api) to the dependencies of %s",
-                            linear == null ? LINEAR : ABSTRACT_BLOCK,
+                            linear == null ? FieldChecks.LINEAR : FieldChecks.ABSTRACT_BLOCK,
                             model.getSimpleName()));
         }
 
@@ -140,16 +106,34 @@ final class ModelValidator {
                 widthNames.add(field.getSimpleName().toString());
             }
         }
+        FieldChecks.WidthScope scope = FieldChecks.modelWidths(model, widthNames);
 
         List<WidthDescription> widths = new ArrayList<>();
-        List<LayerDescription> layers = new ArrayList<>();
+        List<Declaration> declarations = new ArrayList<>();
         boolean hasRoles = false;
         boolean hasOutput = false;
         for (VariableElement field : fields) {
             List<Class<? extends Annotation>> present = annotationsOf(field);
             if (present.isEmpty()) {
-                if (!widthNames.isEmpty()) {
-                    warnIfForgottenRole(model, field, linear);
+                Optional<BlockFieldType> blockType = checks.blockFieldType(field.asType());
+                if (blockType.isEmpty() && field.getModifiers().contains(Modifier.STATIC)) {
+                    continue;
+                }
+                if (blockType.isPresent()) {
+                    hasRoles = true;
+                    int errors = report.errors();
+                    Optional<BlockFieldDescription> description = checks.validateBlockField(
+                            field, blockType.get(), reader, "model", generated, lookup, report);
+                    if (!widthNames.isEmpty()) {
+                        checkBlockWidths(model, field, blockType.get().block(), widthNames, report);
+                    }
+                    if (report.errors() == errors) {
+                        description.ifPresent(declarations::add);
+                    }
+                } else if (checks.isRawList(field.asType())) {
+                    FieldChecks.reportRawList(field, model, report);
+                } else if (!widthNames.isEmpty()) {
+                    checks.warnIfForgottenRole(model, field, false, report);
                 }
                 continue;
             }
@@ -162,15 +146,22 @@ final class ModelValidator {
             if (!roles.isEmpty() && (isWidth || roles.size() > 1)) {
                 // A field cannot be two things at once; any further check would only guess which
                 // of them was meant, so only the access checks follow.
-                report.error(field, conflictMessage(name, isWidth, roles));
-                checkAccess(field, isWidth ? "@Width" : at(roles.get(0)), generated, report);
+                report.error(field, FieldChecks.conflictMessage(name, isWidth, roles));
+                String annotation = isWidth ? "@Width" : at(roles.get(0));
+                checks.checkAccess(
+                        field,
+                        annotation + " field '" + name + "'",
+                        reader,
+                        "model",
+                        isWidth ? "widths" : "layers",
+                        report);
                 continue;
             }
             if (isWidth) {
-                validateWidth(field, generated, report).ifPresent(widths::add);
+                validateWidth(field, reader, report).ifPresent(widths::add);
             } else {
-                validateLayer(model, field, roles.get(0), widthNames, generated, report)
-                        .ifPresent(layers::add);
+                checks.validateLayer(field, roles.get(0), scope, reader, "model", report)
+                        .ifPresent(declarations::add);
             }
         }
 
@@ -211,18 +202,52 @@ final class ModelValidator {
                             generated));
         }
 
-        if (report.errors > 0) {
+        if (report.errors() > 0) {
             return Optional.empty();
         }
-        PackageElement pkg = elements.getPackageOf(model);
+        ClassReference reference = checks.reference(model);
         return Optional.of(
                 new ModelDescription(
-                        pkg.isUnnamed() ? "" : pkg.getQualifiedName().toString(),
-                        simpleNames(model),
+                        reference.packageName(),
+                        reference.simpleNames(),
                         model.getModifiers().contains(Modifier.PUBLIC),
                         widths,
-                        layers,
+                        declarations,
                         constructors));
+    }
+
+    /**
+     * Checks that the model declares every width the layers of a block name, nested blocks
+     * included: one error per missing width, on the model's field holding the block.
+     */
+    private void checkBlockWidths(
+            TypeElement model,
+            VariableElement field,
+            TypeElement block,
+            List<String> widthNames,
+            Report report) {
+        Map<String, List<WidthUse>> missing = new LinkedHashMap<>();
+        for (WidthUse use : blocks.widthUses(block)) {
+            if (!widthNames.contains(use.width())) {
+                missing.computeIfAbsent(use.width(), w -> new ArrayList<>()).add(use);
+            }
+        }
+        missing.forEach((width, uses) -> report.error(
+                field,
+                String.format(
+                        "'%s' holds %s, whose layers name width '%s' (%s), but %s has no @Width"
+                                + " field '%s'; known widths: %s. Declare @Width(base = ...) int"
+                                + " %s in %s, or name one of its widths in %s",
+                        field.getSimpleName(),
+                        block.getSimpleName(),
+                        width,
+                        uses.stream().map(WidthUse::describe).collect(Collectors.joining(", ")),
+                        model.getSimpleName(),
+                        width,
+                        String.join(", ", widthNames),
+                        width,
+                        model.getSimpleName(),
+                        block.getSimpleName())));
     }
 
     // ---------------------------------------------------------------------------------------
@@ -379,10 +404,10 @@ final class ModelValidator {
     // Fields
 
     private Optional<WidthDescription> validateWidth(
-            VariableElement field, String generated, Report report) {
+            VariableElement field, String reader, Report report) {
         String name = field.getSimpleName().toString();
         AnnotationMirror mirror = mirror(field, Width.class);
-        int errors = report.errors;
+        int errors = report.errors();
         if (field.asType().getKind() != TypeKind.INT) {
             report.error(
                     field,
@@ -406,331 +431,10 @@ final class ModelValidator {
                             base,
                             name));
         }
-        checkAccess(field, "@Width", generated, report);
-        return report.errors == errors
+        checks.checkAccess(field, "@Width field '" + name + "'", reader, "model", "widths", report);
+        return report.errors() == errors
                 ? Optional.of(new WidthDescription(name, base))
                 : Optional.empty();
-    }
-
-    private Optional<LayerDescription> validateLayer(
-            TypeElement model,
-            VariableElement field,
-            Class<? extends Annotation> role,
-            List<String> widthNames,
-            String generated,
-            Report report) {
-        String name = field.getSimpleName().toString();
-        AnnotationMirror mirror = mirror(field, role);
-        int errors = report.errors;
-
-        checkAccess(field, at(role), generated, report);
-        LayerType type = checkLayerType(field, role, report);
-        if (type != null && type.assigned() && field.getModifiers().contains(Modifier.FINAL)) {
-            report.error(
-                    field,
-                    String.format(
-                            "%s field '%s' must not be final: the generated constructor %s;"
-                                    + " remove final",
-                            at(role),
-                            name,
-                            whatTheConstructorAssigns(type)));
-        }
-
-        if (role == MuInput.class) {
-            String declared = field.getAnnotation(MuInput.class).width();
-            String width = resolveWidth(
-                    model, field, mirror, "width", declared, "its output size", widthNames, report);
-            return report.errors == errors && type != null && width != null
-                    ? Optional.of(LayerDescription.input(name, type, width))
-                    : Optional.empty();
-        }
-        if (role == MuHidden.class) {
-            MuHidden hidden = field.getAnnotation(MuHidden.class);
-            String fanIn = resolveWidth(model, field, mirror, "fanIn", hidden.fanIn(),
-                    "its input size", widthNames, report);
-            String fanOut = resolveWidth(model, field, mirror, "fanOut", hidden.fanOut(),
-                    "its output size", widthNames, report);
-            return report.errors == errors && type != null && fanIn != null && fanOut != null
-                    ? Optional.of(LayerDescription.hidden(name, type, fanIn, fanOut))
-                    : Optional.empty();
-        }
-        MuOutput output = field.getAnnotation(MuOutput.class);
-        String width = resolveWidth(model, field, mirror, "width", output.width(),
-                "its input size", widthNames, report);
-        double multiplier = output.multiplier();
-        if (!(multiplier > 0) || Double.isInfinite(multiplier)) {
-            report.error(
-                    field,
-                    mirror,
-                    value(mirror, "multiplier"),
-                    String.format(
-                            "@MuOutput(multiplier = %s) on '%s' must be positive and finite: use"
-                                    + " the output multiplier tuned at base width (1.0 gives the"
-                                    + " standard model's logits there)",
-                            multiplier,
-                            name));
-        }
-        if (type == LayerType.TIED_READOUT && output.zeroInit()) {
-            report.error(
-                    field,
-                    mirror,
-                    value(mirror, "zeroInit"),
-                    String.format(
-                            "@MuOutput(zeroInit = true) on '%s' would zero the input embedding: a"
-                                    + " %s has no weight of its own but reuses the embedding's"
-                                    + " table, so initializing the readout to zero would zero the"
-                                    + " shared embedding too; remove zeroInit (or untie the"
-                                    + " readout: a Linear readout may start at zero)",
-                            name,
-                            type.qualifiedName()));
-        }
-        return report.errors == errors && type != null && width != null
-                ? Optional.of(
-                        LayerDescription.output(
-                                name, type, width, multiplier, output.zeroInit()))
-                : Optional.empty();
-    }
-
-    private void checkAccess(
-            VariableElement field, String annotation, String generated, Report report) {
-        String name = field.getSimpleName().toString();
-        if (field.getModifiers().contains(Modifier.PRIVATE)) {
-            report.error(
-                    field,
-                    String.format(
-                            "%s field '%s' must not be private: the generated subclass %s reads it;"
-                                    + " make it package-private, protected or public",
-                            annotation,
-                            name,
-                            generated));
-        }
-        if (field.getModifiers().contains(Modifier.STATIC)) {
-            report.error(
-                    field,
-                    String.format(
-                            "%s field '%s' must not be static: μP parametrizes each model instance"
-                                    + " with its own %s; make it an instance field",
-                            annotation,
-                            name,
-                            annotation.equals("@Width") ? "widths" : "layers"));
-        }
-    }
-
-    /**
-     * Checks that a role field is declared with a type its role supports (and, for a type whose
-     * value the generated constructor assigns, declared as exactly that type).
-     *
-     * @return the supported type the field holds, or {@code null} when it holds none (reported)
-     *     or its type does not resolve (javac reports it)
-     */
-    private LayerType checkLayerType(
-            VariableElement field, Class<? extends Annotation> role, Report report) {
-        TypeMirror type = field.asType();
-        if (type.getKind() == TypeKind.ERROR) {
-            return null; // javac reports the missing type itself
-        }
-        String name = field.getSimpleName().toString();
-        List<LayerType> supported = roleOf(role).supported();
-        for (LayerType candidate : supported) {
-            TypeElement element = elements.getTypeElement(candidate.qualifiedName());
-            if (element == null || !isAssignable(type, element)) {
-                continue;
-            }
-            if (candidate.assigned()
-                    && !types.isSameType(types.erasure(type), types.erasure(element.asType()))) {
-                report.error(
-                        field,
-                        String.format(
-                                "%s field '%s' must be declared as %s, not %s: the generated"
-                                        + " constructor %s; declare it as %s",
-                                at(role),
-                                name,
-                                candidate.qualifiedName(),
-                                type,
-                                candidate == LayerType.LINEAR
-                                        ? "installs a μP Linear in place of the layer (what the"
-                                                + " subclass adds would be lost) and assigns it to"
-                                                + " the field"
-                                        : whatTheConstructorAssigns(candidate),
-                                candidate.simpleName()));
-            }
-            return candidate;
-        }
-        // A type of the runtime that is not on the compile classpath is not supported, and not
-        // offered either; the DJL types are named even then (the model needs DJL anyway).
-        List<LayerType> offered = new ArrayList<>();
-        List<String> subclassable = new ArrayList<>();
-        for (LayerType candidate : supported) {
-            if (!candidate.runtime() || elements.getTypeElement(candidate.qualifiedName()) != null) {
-                offered.add(candidate);
-                if (!candidate.assigned()) {
-                    subclassable.add(candidate.simpleName());
-                }
-            }
-        }
-        report.error(
-                field,
-                String.format(
-                        "%s field '%s' has type %s, which μP does not support: %s needs an %s%s;"
-                                + " declare the field with a supported layer or block type",
-                        at(role),
-                        name,
-                        type,
-                        at(role),
-                        joinAlternatives(offered.stream().map(LayerType::qualifiedName).toList()),
-                        subclassable.isEmpty()
-                                ? ""
-                                : " (or a subclass of " + joinAlternatives(subclassable) + ")"));
-        return null;
-    }
-
-    /** What the generated constructor does with a field of a type it assigns, for messages. */
-    private static String whatTheConstructorAssigns(LayerType type) {
-        switch (type) {
-            case LINEAR:
-                return "installs a μP Linear in place of the layer and assigns it to the field";
-            case ATTENTION:
-                return "assigns to the field the μP block that MuModelBuilder returns for it (the"
-                        + " same MuAttention, with its projections and logit scale parametrized)";
-            case TIED_READOUT:
-                return "assigns to the field the μP block that MuModelBuilder returns for it (the"
-                        + " same MuTiedReadout, with its logit multiplier set)";
-            default:
-                throw new AssertionError(type + " is not assigned");
-        }
-    }
-
-    /** {@code a}, {@code a or b}, {@code a, b or c}. */
-    private static String joinAlternatives(List<String> items) {
-        if (items.size() <= 1) {
-            return String.join("", items);
-        }
-        return String.join(", ", items.subList(0, items.size() - 1))
-                + " or " + items.get(items.size() - 1);
-    }
-
-    private static Role roleOf(Class<? extends Annotation> role) {
-        if (role == MuInput.class) {
-            return Role.INPUT;
-        }
-        if (role == MuHidden.class) {
-            return Role.HIDDEN;
-        }
-        if (role == MuOutput.class) {
-            return Role.OUTPUT;
-        }
-        throw new IllegalArgumentException(role + " is not a role annotation");
-    }
-
-    /**
-     * Resolves the width named by a role attribute; an empty name means the model's only width.
-     *
-     * @return the width's field name, or {@code null} after reporting an error
-     */
-    private String resolveWidth(
-            TypeElement model,
-            VariableElement field,
-            AnnotationMirror mirror,
-            String attribute,
-            String widthName,
-            String what,
-            List<String> widthNames,
-            Report report) {
-        String annotation = "@" + mirror.getAnnotationType().asElement().getSimpleName();
-        if (widthName.isEmpty()) {
-            if (widthNames.size() == 1) {
-                return widthNames.get(0);
-            }
-            if (widthNames.size() > 1) {
-                report.error(
-                        field,
-                        mirror,
-                        String.format(
-                                "%s(%s) of '%s' is empty, but %s declares %d widths (%s): set %s to"
-                                        + " the width %s scales with, e.g. %s(%s = \"%s\")",
-                                annotation,
-                                attribute,
-                                field.getSimpleName(),
-                                model.getSimpleName(),
-                                widthNames.size(),
-                                String.join(", ", widthNames),
-                                attribute,
-                                what,
-                                annotation,
-                                attribute,
-                                widthNames.get(0)));
-            }
-            // No width at all: reported once, on the class, and the model is not generated.
-            return null;
-        }
-        if (widthNames.contains(widthName)) {
-            return widthName;
-        }
-        report.error(
-                field,
-                mirror,
-                value(mirror, attribute),
-                String.format(
-                        "%s(%s = \"%s\") on '%s' names no @Width field of %s; known widths: %s."
-                                + " Set %s to one of them, or annotate the field '%s' with @Width",
-                        annotation,
-                        attribute,
-                        widthName,
-                        field.getSimpleName(),
-                        model.getSimpleName(),
-                        widthNames.isEmpty() ? "none" : String.join(", ", widthNames),
-                        attribute,
-                        widthName));
-        return null;
-    }
-
-    private void warnIfForgottenRole(TypeElement model, VariableElement field, TypeElement linear) {
-        if (linear == null
-                || field.getModifiers().contains(Modifier.STATIC)
-                || field.asType().getKind() == TypeKind.ERROR
-                || !isAssignable(field.asType(), linear)
-                || isSuppressed(field)) {
-            return;
-        }
-        messager.printMessage(
-                Kind.WARNING,
-                String.format(
-                        "Linear field '%s' of %s has no μP role (likely forgotten role): annotate"
-                                + " it with @MuInput, @MuHidden or @MuOutput, or, if none of its"
-                                + " sizes grows with the width, add @SuppressWarnings(\"%s\")",
-                        field.getSimpleName(),
-                        model.getSimpleName(),
-                        SUPPRESS_KEY),
-                field);
-    }
-
-    private static boolean isSuppressed(Element element) {
-        for (Element e = element;
-                e != null && e.getKind() != ElementKind.PACKAGE;
-                e = e.getEnclosingElement()) {
-            SuppressWarnings suppress = e.getAnnotation(SuppressWarnings.class);
-            if (suppress != null && List.of(suppress.value()).contains(SUPPRESS_KEY)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    private static String conflictMessage(
-            String name, boolean isWidth, List<Class<? extends Annotation>> roles) {
-        if (isWidth) {
-            return String.format(
-                    "'%s' has both @Width and %s: @Width marks an int width, role annotations mark"
-                            + " layers, and a field cannot be both; remove one of them",
-                    name,
-                    roles.stream().map(ModelValidator::at).collect(Collectors.joining(" and ")));
-        }
-        return String.format(
-                "'%s' has %s, but a layer has exactly one μP role: keep only the one that fits"
-                        + " (@MuInput: only the output size is a width; @MuHidden: both are;"
-                        + " @MuOutput: the readout)",
-                name,
-                roles.stream().map(ModelValidator::at).collect(Collectors.joining(" and ")));
     }
 
     // ---------------------------------------------------------------------------------------
@@ -765,125 +469,9 @@ final class ModelValidator {
     }
 
     // ---------------------------------------------------------------------------------------
-    // Helpers
-
-    private boolean isAssignable(TypeMirror type, TypeElement target) {
-        return types.isAssignable(types.erasure(type), types.erasure(target.asType()));
-    }
-
-    /** The μP annotations on a field, in the order Width, MuInput, MuHidden, MuOutput. */
-    private static List<Class<? extends Annotation>> annotationsOf(Element field) {
-        List<Class<? extends Annotation>> out = new ArrayList<>();
-        for (Class<? extends Annotation> type :
-                List.of(Width.class, MuInput.class, MuHidden.class, MuOutput.class)) {
-            if (field.getAnnotation(type) != null) {
-                out.add(type);
-            }
-        }
-        return out;
-    }
-
-    private static AnnotationMirror mirror(Element element, Class<? extends Annotation> type) {
-        for (AnnotationMirror mirror : element.getAnnotationMirrors()) {
-            TypeElement annotation = (TypeElement) mirror.getAnnotationType().asElement();
-            if (annotation.getQualifiedName().contentEquals(type.getCanonicalName())) {
-                return mirror;
-            }
-        }
-        throw new IllegalStateException(element + " has no @" + type.getSimpleName());
-    }
-
-    /** The value of an attribute written in the source, or {@code null} for a default value. */
-    private static AnnotationValue value(AnnotationMirror mirror, String attribute) {
-        for (Map.Entry<? extends ExecutableElement, ? extends AnnotationValue> e :
-                mirror.getElementValues().entrySet()) {
-            if (e.getKey().getSimpleName().contentEquals(attribute)) {
-                return e.getValue();
-            }
-        }
-        return null;
-    }
-
-    private static String at(Class<? extends Annotation> annotation) {
-        return "@" + annotation.getSimpleName();
-    }
-
-    private static String kindName(ElementKind kind) {
-        switch (kind) {
-            case ENUM:
-                return "an enum";
-            case INTERFACE:
-                return "an interface";
-            case ANNOTATION_TYPE:
-                return "an annotation type";
-            case RECORD:
-                return "a record";
-            default:
-                return "a " + kind.name().toLowerCase(Locale.ROOT);
-        }
-    }
+    // Names
 
     static String generatedSimpleName(TypeElement model) {
-        return String.join("_", simpleNames(model)) + ModelDescription.SUFFIX;
-    }
-
-    private static List<String> simpleNames(TypeElement model) {
-        List<String> names = new ArrayList<>();
-        for (Element e = model; e instanceof TypeElement; e = e.getEnclosingElement()) {
-            names.add(0, e.getSimpleName().toString());
-        }
-        return names;
-    }
-
-    private static void collectErrorTypes(TypeMirror type, Set<String> out) {
-        switch (type.getKind()) {
-            case ERROR:
-                out.add(type.toString());
-                break;
-            case DECLARED:
-                for (TypeMirror argument : ((DeclaredType) type).getTypeArguments()) {
-                    collectErrorTypes(argument, out);
-                }
-                break;
-            case ARRAY:
-                collectErrorTypes(((ArrayType) type).getComponentType(), out);
-                break;
-            case WILDCARD:
-                WildcardType wildcard = (WildcardType) type;
-                if (wildcard.getExtendsBound() != null) {
-                    collectErrorTypes(wildcard.getExtendsBound(), out);
-                }
-                if (wildcard.getSuperBound() != null) {
-                    collectErrorTypes(wildcard.getSuperBound(), out);
-                }
-                break;
-            default:
-                break;
-        }
-    }
-
-    /** Counts the errors reported for one model. */
-    private final class Report {
-        int errors;
-
-        void error(Element element, String message) {
-            errors++;
-            messager.printMessage(Kind.ERROR, message, element);
-        }
-
-        void error(Element element, AnnotationMirror mirror, String message) {
-            errors++;
-            messager.printMessage(Kind.ERROR, message, element, mirror);
-        }
-
-        void error(
-                Element element, AnnotationMirror mirror, AnnotationValue value, String message) {
-            errors++;
-            if (value == null) {
-                messager.printMessage(Kind.ERROR, message, element, mirror);
-            } else {
-                messager.printMessage(Kind.ERROR, message, element, mirror, value);
-            }
-        }
+        return String.join("_", FieldChecks.simpleNames(model)) + ClassReference.SUFFIX;
     }
 }

@@ -1,6 +1,5 @@
 package dev.mup.processor;
 
-import com.palantir.javapoet.AnnotationSpec;
 import com.palantir.javapoet.ClassName;
 import com.palantir.javapoet.CodeBlock;
 import com.palantir.javapoet.FieldSpec;
@@ -32,20 +31,18 @@ import javax.lang.model.type.TypeVariable;
  * generated code assigns it back to the field. A {@code MuAttention} (hidden) or {@code
  * MuTiedReadout} (readout) block keeps its place, but goes through the same call and assignment:
  * the builder parametrizes it and returns it. {@code Embedding} and {@code LayerNorm} layers keep
- * their place and are not assigned. The generated code refers to the runtime by name only: this
- * module depends neither on DJL nor on the runtime.
+ * their place and are not assigned. A field holding {@code @MuBlock} blocks is declared in its
+ * place among the fields by the block's generated {@code <Block>MuP.declare} (see {@link
+ * MuBlockGenerator}), element by element for a list or array, with {@code field.} or {@code
+ * field.i.} as the prefix of the block's layer names. The generated code refers to the runtime by
+ * name only: this module depends neither on DJL nor on the runtime.
  */
 final class MuModelGenerator {
 
-    private static final String RUNTIME = "dev.mup.runtime";
-    static final ClassName MU_MODEL = ClassName.get(RUNTIME, "MuModel");
-    static final ClassName MU_MODEL_BUILDER = ClassName.get(RUNTIME, "MuModelBuilder");
-    static final ClassName MU_OPTIONS = ClassName.get(RUNTIME, "MuOptions");
-    static final ClassName MU_PARAMETRIZATION = ClassName.get(RUNTIME, "MuParametrization");
-    static final ClassName GENERATED = ClassName.get("javax.annotation.processing", "Generated");
-
-    /** The {@code value} of {@code @Generated}: the processor's name. */
-    static final String GENERATOR_NAME = "dev.mup.processor.MuProcessor";
+    private static final ClassName MU_MODEL = DeclarationCode.MU_MODEL;
+    private static final ClassName MU_MODEL_BUILDER = DeclarationCode.MU_MODEL_BUILDER;
+    private static final ClassName MU_OPTIONS = DeclarationCode.MU_OPTIONS;
+    private static final ClassName MU_PARAMETRIZATION = DeclarationCode.MU_PARAMETRIZATION;
 
     private static final String PARAMETRIZATION_FIELD = "muParametrization";
 
@@ -68,21 +65,15 @@ final class MuModelGenerator {
      * @return the source file, in the model's package
      */
     JavaFile generate(ModelDescription model) {
-        List<String> names = model.simpleNames();
-        ClassName modelClass = ClassName.get(
-                model.packageName(),
-                names.get(0),
-                names.subList(1, names.size()).toArray(new String[0]));
+        ClassName modelClass = DeclarationCode.className(model.reference());
         String parametrizationField =
                 freeName(memberNames(model), PARAMETRIZATION_FIELD, "generatedMuParametrization");
 
         TypeSpec.Builder type = TypeSpec.classBuilder(model.generatedSimpleName())
                 .addJavadoc(classJavadoc(model, modelClass));
         if (annotateGenerated) {
-            type.addAnnotation(AnnotationSpec.builder(GENERATED)
-                    .addMember("value", "$S", GENERATOR_NAME)
-                    .addMember("comments", "$S", "μP subclass of " + model.qualifiedName())
-                    .build());
+            type.addAnnotation(
+                    DeclarationCode.generatedAnnotation("μP subclass of " + model.qualifiedName()));
         }
         if (model.isPublic()) {
             type.addModifiers(Modifier.PUBLIC);
@@ -154,36 +145,9 @@ final class MuModelGenerator {
             method.addStatement(
                     "$2L.width($1S, this.$1L, $3L)", width.fieldName(), mu, width.base());
         }
-        for (LayerDescription layer : s.model.layers()) {
-            String field = layer.fieldName();
-            switch (layer.role()) {
-                case INPUT:
-                    if (layer.type().assigned()) {
-                        method.addStatement(
-                                "this.$1L = $2L.input($1S, this.$1L, $3S, this.children)",
-                                field, mu, layer.fanOutWidth());
-                    } else {
-                        method.addStatement(
-                                "$2L.input($1S, this.$1L, $3S)", field, mu, layer.fanOutWidth());
-                    }
-                    break;
-                case HIDDEN:
-                    // A Linear or a MuAttention: MuModelBuilder has an overload for each, and
-                    // returns what the field holds from then on.
-                    method.addStatement(
-                            "this.$1L = $2L.hidden($1S, this.$1L, $3S, $4S, this.children)",
-                            field, mu, layer.fanInWidth(), layer.fanOutWidth());
-                    break;
-                case OUTPUT:
-                    // A Linear or a MuTiedReadout, likewise.
-                    method.addStatement(
-                            "this.$1L = $2L.output($1S, this.$1L, $3S, $4L, $5L, this.children)",
-                            field, mu, layer.fanInWidth(), layer.multiplier(), layer.zeroInit());
-                    break;
-                default:
-                    throw new AssertionError(layer.role());
-            }
-        }
+        method.addCode(DeclarationCode.statements(
+                s.model.declarations(),
+                new DeclarationCode.Scope(mu, "this", "this.children", null, s.index)));
         method.addStatement("this.$L = $L.build()", parametrizationField, mu);
         return method.build();
     }
@@ -199,6 +163,8 @@ final class MuModelGenerator {
         final String options;
         /** The name of the local {@code MuModelBuilder}. */
         final String builder;
+        /** The name of the loop variable over block lists and arrays. */
+        final String index;
 
         Signature(
                 ModelDescription model, ClassName modelClass, ConstructorDescription constructor) {
@@ -212,6 +178,8 @@ final class MuModelGenerator {
             this.options = freeName(taken, "options", "muOptions");
             taken.add(options);
             this.builder = freeName(taken, "mu", "muBuilder");
+            taken.add(builder);
+            this.index = freeName(taken, "i", "index");
 
             CodeBlock.Builder link = CodeBlock.builder()
                     .add("{@link $T#$L(", modelClass, model.simpleName());
@@ -296,42 +264,15 @@ final class MuModelGenerator {
         for (WidthDescription width : model.widths()) {
             doc.add("  <li>{@code $L}: base $L\n", width.fieldName(), width.base());
         }
+        boolean hasBlocks = model.declarations().stream()
+                .anyMatch(d -> d instanceof BlockFieldDescription);
         doc.add("""
                 </ul>
 
-                <p>Layers:
+                <p>$L:
                 <ul>
-                """);
-        for (LayerDescription layer : model.layers()) {
-            doc.add("  <li>{@code $L}: ", layer.fieldName());
-            switch (layer.role()) {
-                case INPUT:
-                    doc.add("input-like; fan_out scales with {@code $L}\n", layer.fanOutWidth());
-                    break;
-                case HIDDEN:
-                    doc.add("hidden; fan_in scales with {@code $L}, fan_out with {@code $L}",
-                            layer.fanInWidth(), layer.fanOutWidth());
-                    doc.add(layer.type() == LayerDescription.LayerType.ATTENTION
-                            ? "; multi-head attention: its query, key, value and output"
-                                    + " projections are hidden layers, and the parametrization sets"
-                                    + " its logit scale\n"
-                            : "\n");
-                    break;
-                case OUTPUT:
-                    doc.add("readout (output-like); fan_in scales with {@code $L};",
-                            layer.fanInWidth());
-                    doc.add(" output multiplier $L", layer.multiplier());
-                    doc.add(layer.zeroInit() ? "; weight initialized to zero" : "");
-                    doc.add(layer.type() == LayerDescription.LayerType.TIED_READOUT
-                            ? "; tied to the input embedding: no weight of its own, the shared"
-                                    + " table stays input-like and the width correction goes on the"
-                                    + " logits\n"
-                            : "\n");
-                    break;
-                default:
-                    throw new AssertionError(layer.role());
-            }
-        }
+                """, hasBlocks ? "Layers and blocks, in declaration order" : "Layers");
+        doc.add(DeclarationCode.javadocItems(model.declarations()));
         return doc.add("""
                 </ul>
 
@@ -353,7 +294,7 @@ final class MuModelGenerator {
     private static Set<String> memberNames(ModelDescription model) {
         Set<String> out = new HashSet<>();
         model.widths().forEach(w -> out.add(w.fieldName()));
-        model.layers().forEach(l -> out.add(l.fieldName()));
+        model.declarations().forEach(d -> out.add(d.fieldName()));
         return out;
     }
 

@@ -1,9 +1,11 @@
 package dev.mup.runtime;
 
+import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockList;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
+import java.lang.reflect.Field;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -19,6 +21,11 @@ import java.util.Objects;
  * {@code Linear} layer also installs a {@link MuLinear} in its place (which applies the readout
  * multiplier on readouts, and lets a coordinate check observe every layer). The builder checks at run time what the
  * processor cannot see at compile time: that the fields hold layers, that widths are positive.
+ *
+ * <p>The layers of a {@code @MuBlock} sub-block are declared by the block's generated
+ * {@code declare} method, with the block's place in the model as the prefix of their names
+ * ({@code blocks.0.up}); it takes the block's own children from {@link #childrenOf}, so that a
+ * {@code Linear} of the block is replaced where the block holds it.
  */
 public final class MuModelBuilder {
 
@@ -251,6 +258,31 @@ public final class MuModelBuilder {
     }
 
     /**
+     * The live list of children of a sub-block, for the generated {@code declare} method of a
+     * {@code @MuBlock} class: declaring a {@code Linear} layer of the block replaces it there by
+     * its {@link MuLinear}. ({@link AbstractBlock#getChildren()} returns a copy, which would
+     * not do.)
+     *
+     * @param path the block's place in the model, as the prefix of its layers' names, e.g.
+     *     {@code blocks.1.}
+     * @param block the block held by the model (or by an enclosing block)
+     * @return the block's own children list, not a copy
+     * @throws IllegalStateException naming the path when the block is null (not built by the
+     *     model's constructor), or when its children cannot be reached
+     */
+    public BlockList childrenOf(String path, AbstractBlock block) {
+        Objects.requireNonNull(path, "path");
+        String place = path.endsWith(".") ? path.substring(0, path.length() - 1) : path;
+        if (block == null) {
+            throw new IllegalStateException(
+                    modelName + "." + place + " is null after the constructor of " + modelName
+                            + " ran: build every block (each element of a list or array of blocks)"
+                            + " in the constructor so μP can parametrize it");
+        }
+        return LiveChildren.of(block, modelName + "." + place);
+    }
+
+    /**
      * Finishes the parametrization.
      *
      * @return the immutable parametrization of the model
@@ -319,9 +351,54 @@ public final class MuModelBuilder {
                 return;
             }
         }
+        int dot = field.lastIndexOf('.');
+        String owner = dot < 0 ? modelName : "its block " + modelName + "." + field.substring(0, dot);
         throw new IllegalStateException(
                 modelName + "." + field + " holds a block that is not a direct child of "
-                        + modelName + ": register the layer with addChildBlock(...) in the"
+                        + owner + ": register the layer with addChildBlock(...) in the"
                         + " constructor so μP can install its own layer in its place");
+    }
+
+    /**
+     * The one place that reaches into DJL: {@code AbstractBlock.children} is protected, and the
+     * μP {@code Linear} of a sub-block must replace the original in that very list.
+     */
+    private static final class LiveChildren {
+
+        private static final Field CHILDREN;
+        private static final RuntimeException FAILURE;
+
+        static {
+            Field field;
+            RuntimeException failure = null;
+            try {
+                field = AbstractBlock.class.getDeclaredField("children");
+                field.setAccessible(true);
+            } catch (NoSuchFieldException | RuntimeException e) {
+                field = null;
+                failure = new IllegalStateException(
+                        "μP cannot reach ai.djl.nn.AbstractBlock.children (" + e + "): this DJL"
+                                + " version is not supported, or DJL is loaded as a named module"
+                                + " that does not open ai.djl.nn to the μP runtime", e);
+            }
+            CHILDREN = field;
+            FAILURE = failure;
+        }
+
+        private LiveChildren() {}
+
+        static BlockList of(AbstractBlock block, String name) {
+            if (CHILDREN == null) {
+                throw new IllegalStateException(
+                        "Cannot declare the layers of " + name + ": " + FAILURE.getMessage(), FAILURE);
+            }
+            try {
+                return (BlockList) CHILDREN.get(block);
+            } catch (IllegalAccessException | ClassCastException e) {
+                throw new IllegalStateException(
+                        "Cannot declare the layers of " + name + ": μP cannot read"
+                                + " ai.djl.nn.AbstractBlock.children (" + e + ")", e);
+            }
+        }
     }
 }

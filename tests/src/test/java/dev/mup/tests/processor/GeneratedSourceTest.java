@@ -1,6 +1,8 @@
 package dev.mup.tests.processor;
 
 import static com.google.testing.compile.CompilationSubject.assertThat;
+import static dev.mup.tests.processor.ProcessorTestSupport.GPT_BLOCK_MUP;
+import static dev.mup.tests.processor.ProcessorTestSupport.GPT_MUP;
 import static dev.mup.tests.processor.ProcessorTestSupport.MLP_MUP;
 import static dev.mup.tests.processor.ProcessorTestSupport.TRANSFORMER_MUP;
 import static dev.mup.tests.processor.ProcessorTestSupport.TWO_WIDTH_MUP;
@@ -8,19 +10,26 @@ import static dev.mup.tests.processor.ProcessorTestSupport.assertMatchesGolden;
 import static dev.mup.tests.processor.ProcessorTestSupport.assertSourceEquivalentToGolden;
 import static dev.mup.tests.processor.ProcessorTestSupport.block;
 import static dev.mup.tests.processor.ProcessorTestSupport.compile;
+import static dev.mup.tests.processor.ProcessorTestSupport.compileLibrary;
 import static dev.mup.tests.processor.ProcessorTestSupport.generatedText;
+import static dev.mup.tests.processor.ProcessorTestSupport.gptSources;
 import static dev.mup.tests.processor.ProcessorTestSupport.mlpSource;
+import static dev.mup.tests.processor.ProcessorTestSupport.muBlock;
 import static dev.mup.tests.processor.ProcessorTestSupport.source;
 import static dev.mup.tests.processor.ProcessorTestSupport.transformerSource;
 import static dev.mup.tests.processor.ProcessorTestSupport.twoWidthSource;
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import dev.mup.processor.MuProcessor;
+import java.io.File;
 import java.io.IOException;
 import java.io.Writer;
+import java.nio.file.Path;
+import java.util.List;
 import java.util.Set;
 import javax.annotation.processing.AbstractProcessor;
 import javax.annotation.processing.RoundEnvironment;
@@ -29,6 +38,7 @@ import javax.lang.model.SourceVersion;
 import javax.lang.model.element.TypeElement;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the processor generates for valid models. */
 class GeneratedSourceTest {
@@ -52,6 +62,10 @@ class GeneratedSourceTest {
         assertEquals(
                 generatedText(compile(transformerSource()), TRANSFORMER_MUP),
                 generatedText(compile(transformerSource()), TRANSFORMER_MUP));
+        assertEquals(generatedText(compile(gptSources()), GPT_MUP), generatedText(compile(gptSources()), GPT_MUP));
+        assertEquals(
+                generatedText(compile(gptSources()), GPT_BLOCK_MUP),
+                generatedText(compile(gptSources()), GPT_BLOCK_MUP));
     }
 
     @Test
@@ -125,6 +139,169 @@ class GeneratedSourceTest {
                 + " {@code dModel}; multi-head attention");
         assertContains(text, "<li>{@code readout}: readout (output-like); fan_in scales with {@code dModel};"
                 + " output multiplier 1.0; tied to the input embedding");
+    }
+
+    @Test
+    void gptWithAListOfBlocksGeneratesTheGoldenModelAndBlock() {
+        Compilation compilation = compile(gptSources());
+
+        assertThat(compilation).succeededWithoutWarnings();
+        String model = generatedText(compilation, GPT_MUP);
+        String block = generatedText(compilation, GPT_BLOCK_MUP);
+        // Both, even when the first differs (or is being rewritten with -Dmup.golden.update).
+        assertAll(
+                () -> assertMatchesGolden("GptMuP.java", model),
+                () -> assertMatchesGolden("GptBlockMuP.java", block));
+        assertSourceEquivalentToGolden(compilation, GPT_MUP, "GptMuP.java");
+        assertSourceEquivalentToGolden(compilation, GPT_BLOCK_MUP, "GptBlockMuP.java");
+
+        // The list of blocks needs no annotation: it is declared in its place among the fields,
+        // block by block, each under "blocks.<i>.".
+        assertContainsInOrder(
+                model,
+                "mu.width(\"dModel\", this.dModel, 64);",
+                "mu.width(\"dFfn\", this.dFfn, 256);",
+                "\n    mu.input(\"embedding\", this.embedding, \"dModel\");",
+                "\n    for (int i = 0; i < this.blocks.size(); i++) {",
+                "\n      GptBlockMuP.declare(mu, \"blocks.\" + i + \".\", this.blocks.get(i));",
+                "\n    }",
+                "\n    mu.input(\"finalNorm\", this.finalNorm, \"dModel\");",
+                "this.readout = mu.output(\"readout\", this.readout, \"dModel\", 1.0, false, this.children);",
+                "this.muParametrization = mu.build();");
+        assertContains(model, "<li>{@code blocks}: a list of {@link GptBlock} blocks, each declared by"
+                + " {@link GptBlockMuP} with the names {@code blocks.<i>.<layer>}");
+
+        // The block's own statements: the model's, on `block` under `path`, with the block's
+        // children.
+        assertContains(block, "public final class GptBlockMuP {");
+        assertContains(block, "private GptBlockMuP() {");
+        assertContainsInOrder(
+                block,
+                "public static void declare(MuModelBuilder mu, String path, GptBlock block) {",
+                "BlockList children = mu.childrenOf(path, block);",
+                "mu.input(path + \"attentionNorm\", block.attentionNorm, \"dModel\");",
+                "block.attention = mu.hidden(path + \"attention\", block.attention, \"dModel\", \"dModel\", children);",
+                "mu.input(path + \"ffnNorm\", block.ffnNorm, \"dModel\");",
+                "block.up = mu.hidden(path + \"up\", block.up, \"dModel\", \"dFfn\", children);",
+                "block.down = mu.hidden(path + \"down\", block.down, \"dFfn\", \"dModel\", children);");
+        assertContains(block, "<li>{@code up}: hidden; fan_in scales with {@code dModel}, fan_out with {@code dFfn}");
+    }
+
+    @Test
+    void singleBlocksArraysListsAndNestedBlocks() {
+        JavaFileObject mlp = muBlock(
+                "Mlp",
+                "  @MuHidden(fanIn = \"width\", fanOut = \"width\") Linear up;",
+                "  @MuHidden(fanIn = \"width\", fanOut = \"width\") Linear down;");
+        JavaFileObject layer = muBlock(
+                "Layer",
+                "  @MuInput(width = \"width\") LayerNorm norm;",
+                "  Mlp mlp;",
+                "  Mlp[] experts;",
+                "  java.util.ArrayList<? extends Mlp> extra;");
+        JavaFileObject model = block(
+                "Deep",
+                "  @Width(base = 16) int width;",
+                "  Layer first;",
+                "  Layer[] layers;",
+                "  @MuOutput Linear readout;");
+
+        Compilation compilation = compile(mlp, layer, model);
+
+        assertThat(compilation).succeededWithoutWarnings();
+        String deep = generatedText(compilation, "test.DeepMuP");
+        assertContainsInOrder(
+                deep,
+                "\n    LayerMuP.declare(mu, \"first.\", this.first);",
+                "\n    for (int i = 0; i < this.layers.length; i++) {",
+                "\n      LayerMuP.declare(mu, \"layers.\" + i + \".\", this.layers[i]);",
+                "this.readout = mu.output(\"readout\", this.readout, \"width\", 1.0, false, this.children);");
+        assertContains(deep, "<li>{@code first}: a {@link Layer} block, declared by {@link LayerMuP} with the"
+                + " names {@code first.<layer>}");
+        assertContains(deep, "<li>{@code layers}: an array of {@link Layer} blocks");
+        String layerText = generatedText(compilation, "test.LayerMuP");
+        assertContainsInOrder(
+                layerText,
+                "mu.input(path + \"norm\", block.norm, \"width\");",
+                "\n    MlpMuP.declare(mu, path + \"mlp.\", block.mlp);",
+                "\n    for (int i = 0; i < block.experts.length; i++) {",
+                "\n      MlpMuP.declare(mu, path + \"experts.\" + i + \".\", block.experts[i]);",
+                "\n    for (int i = 0; i < block.extra.size(); i++) {",
+                "\n      MlpMuP.declare(mu, path + \"extra.\" + i + \".\", block.extra.get(i));");
+        assertContains(generatedText(compilation, "test.MlpMuP"),
+                "block.up = mu.hidden(path + \"up\", block.up, \"width\", \"width\", children);");
+    }
+
+    @Test
+    void blockLoopsAvoidTheConstructorParameterNames() {
+        JavaFileObject mlp = muBlock("Mlp", "  @MuHidden(fanIn = \"width\", fanOut = \"width\") Linear up;");
+        JavaFileObject model = block(
+                "Indexed",
+                "  @Width(base = 16) int width;",
+                "  List<Mlp> blocks;",
+                "  @MuOutput Linear readout;",
+                "",
+                "  Indexed(int i) {",
+                "    width = i;",
+                "  }");
+
+        Compilation compilation = compile(mlp, model);
+
+        assertThat(compilation).succeededWithoutWarnings();
+        assertContains(generatedText(compilation, "test.IndexedMuP"),
+                "for (int index = 0; index < this.blocks.size(); index++) {");
+    }
+
+    @Test
+    void nestedPackagePrivateBlockGeneratesOuterInnerMuP() {
+        JavaFileObject parts = source(
+                "Parts",
+                false,
+                "public class Parts {",
+                "  @MuBlock static class Mlp extends AbstractBlock {",
+                "    @MuHidden(fanIn = \"width\", fanOut = \"width\") Linear up;",
+                "",
+                "    @Override",
+                "    protected NDList forwardInternal(",
+                "        ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {",
+                "      return in;",
+                "    }",
+                "",
+                "    @Override",
+                "    public Shape[] getOutputShapes(Shape[] inputShapes) {",
+                "      return inputShapes;",
+                "    }",
+                "  }");
+        JavaFileObject model = block(
+                "UsesParts", "  @Width(base = 16) int width;", "  Parts.Mlp mlp;", "  @MuOutput Linear readout;");
+
+        Compilation compilation = compile(parts, model);
+
+        assertThat(compilation).succeededWithoutWarnings();
+        String block = generatedText(compilation, "test.Parts_MlpMuP");
+        assertContains(block, "\nfinal class Parts_MlpMuP {");
+        assertContains(block, "comments = \"μP declarations of the @MuBlock test.Parts.Mlp\"");
+        assertContains(block, "public static void declare(MuModelBuilder mu, String path, Parts.Mlp block) {");
+        assertContains(generatedText(compilation, "test.UsesPartsMuP"),
+                "Parts_MlpMuP.declare(mu, \"mlp.\", this.mlp);");
+    }
+
+    @Test
+    void blocksCompiledBeforeAreReadFromTheClasspath(@TempDir Path library) {
+        // The block and its generated class come from class files, with their CLASS-retention
+        // annotations read through the element API.
+        List<File> classpath = compileLibrary(library, true, muBlock(
+                "Mlp",
+                "  @MuHidden(fanIn = \"width\", fanOut = \"width\") Linear up;"));
+        JavaFileObject model = block(
+                "UsesLibrary", "  @Width(base = 16) int width;", "  List<Mlp> blocks;", "  @MuOutput Linear readout;");
+
+        Compilation compilation = ProcessorTestSupport.javacWithProcessor().withClasspath(classpath).compile(model);
+
+        assertThat(compilation).succeededWithoutWarnings();
+        assertEquals(1, compilation.generatedSourceFiles().size(), "only the model is generated");
+        assertContains(generatedText(compilation, "test.UsesLibraryMuP"),
+                "MlpMuP.declare(mu, \"blocks.\" + i + \".\", this.blocks.get(i));");
     }
 
     @Test
@@ -244,6 +421,51 @@ class GeneratedSourceTest {
 
         assertThat(compilation).succeeded();
         assertContains(generatedText(compilation, "test.LateModelMuP"), "public LateModelMuP(Config config) {");
+    }
+
+    @Test
+    void blocksWhoseTypesAreGeneratedLaterPutOffTheirModels() {
+        // The block's constructor takes test.Config, generated in the first round: the block
+        // waits for it, and so does the model holding the block.
+        JavaFileObject block = muBlock(
+                "LateBlock",
+                "  @MuHidden(fanIn = \"width\", fanOut = \"width\") Linear up;",
+                "",
+                "  public LateBlock(Config config) {",
+                "    up = addChildBlock(\"up\", Linear.builder().setUnits(config.width()).build());",
+                "  }");
+        JavaFileObject model = block(
+                "LateHolder",
+                "  @Width(base = 8) final int width = 8;",
+                "  List<LateBlock> blocks;",
+                "  @MuOutput Linear readout;");
+
+        Compilation compilation = Compiler.javac()
+                .withProcessors(new MuProcessor(), new ConfigGenerator())
+                .withOptions("-encoding", "UTF-8")
+                .compile(model, block);
+
+        assertThat(compilation).succeeded();
+        assertContains(generatedText(compilation, "test.LateBlockMuP"),
+                "block.up = mu.hidden(path + \"up\", block.up, \"width\", \"width\", children);");
+        assertContains(generatedText(compilation, "test.LateHolderMuP"),
+                "LateBlockMuP.declare(mu, \"blocks.\" + i + \".\", this.blocks.get(i));");
+    }
+
+    @Test
+    void aBlockMayHoldBlocksOfItsOwnClass() {
+        JavaFileObject tree = muBlock(
+                "Tree",
+                "  @MuHidden(fanIn = \"width\", fanOut = \"width\") Linear up;",
+                "  List<Tree> subtrees;");
+        JavaFileObject model = block(
+                "Forest", "  @Width(base = 8) int width;", "  Tree root;", "  @MuOutput Linear readout;");
+
+        Compilation compilation = compile(tree, model);
+
+        assertThat(compilation).succeededWithoutWarnings();
+        assertContains(generatedText(compilation, "test.TreeMuP"),
+                "TreeMuP.declare(mu, path + \"subtrees.\" + i + \".\", block.subtrees.get(i));");
     }
 
     /** Generates {@code test.Config} in the first round, as a stand-in for another processor. */

@@ -3,6 +3,8 @@ package dev.mup.tests.processor;
 import static com.google.testing.compile.CompilationSubject.assertThat;
 import static dev.mup.tests.processor.ProcessorTestSupport.block;
 import static dev.mup.tests.processor.ProcessorTestSupport.compile;
+import static dev.mup.tests.processor.ProcessorTestSupport.compileLibrary;
+import static dev.mup.tests.processor.ProcessorTestSupport.muBlock;
 import static dev.mup.tests.processor.ProcessorTestSupport.source;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -11,12 +13,15 @@ import com.google.testing.compile.Compilation;
 import com.google.testing.compile.Compiler;
 import dev.mup.tests.processor.ProcessorTestSupport.RecordingProcessor;
 import java.io.File;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import javax.tools.JavaFileObject;
 import org.junit.jupiter.api.Nested;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -763,6 +768,385 @@ class ProcessorErrorsTest {
                     "Deliberate", WIDTH, INPUT, "  @SuppressWarnings(\"mup\") Linear finiteHead;", READOUT);
 
             assertThat(compile(source)).succeededWithoutWarnings();
+        }
+
+        @Test
+        void attentionAndTiedReadoutWithoutRoleWarn() {
+            JavaFileObject source = block(
+                    "ForgotBlocks",
+                    WIDTH,
+                    "  @MuInput Embedding<String> embedding;",
+                    "  " + ATTENTION + " attention;",
+                    "  " + TIED_READOUT + " tied;",
+                    READOUT);
+
+            Compilation compilation = compile(source);
+
+            assertThat(compilation).succeeded();
+            assertThat(compilation).hadWarningCount(2);
+            assertThat(compilation)
+                    .hadWarningContaining("MuAttention field 'attention' of ForgotBlocks has no μP role (likely"
+                            + " forgotten role): annotate it with @MuHidden")
+                    .inFile(source).onLineContaining("MuAttention attention;");
+            assertThat(compilation)
+                    .hadWarningContaining("MuTiedReadout field 'tied' of ForgotBlocks has no μP role (likely"
+                            + " forgotten role): annotate it with @MuOutput")
+                    .inFile(source).onLineContaining("MuTiedReadout tied;");
+        }
+
+        @Test
+        void layersWithoutRoleInABlockWarn() {
+            JavaFileObject source = muBlock(
+                    "ForgetfulBlock",
+                    "  @MuInput(width = \"width\") LayerNorm norm;",
+                    "  Linear up;",
+                    "  " + ATTENTION + " attention;",
+                    "  " + TIED_READOUT + " tied;");
+
+            Compilation compilation = compile(source);
+
+            assertThat(compilation).succeeded();
+            assertThat(compilation).hadWarningCount(3);
+            assertThat(compilation)
+                    .hadWarningContaining("Linear field 'up' of ForgetfulBlock has no μP role (likely forgotten"
+                            + " role): annotate it with @MuInput or @MuHidden (the readout belongs to the model")
+                    .inFile(source).onLineContaining("Linear up;");
+            assertThat(compilation)
+                    .hadWarningContaining("MuAttention field 'attention' of ForgetfulBlock has no μP role")
+                    .inFile(source).onLineContaining("MuAttention attention;");
+            assertThat(compilation)
+                    .hadWarningContaining("MuTiedReadout field 'tied' of ForgetfulBlock has no μP role (likely"
+                            + " forgotten role): a @MuBlock cannot hold the readout, which belongs to the model")
+                    .inFile(source).onLineContaining("MuTiedReadout tied;");
+            assertThat(compilation).generatedSourceFile("test.ForgetfulBlockMuP");
+        }
+
+        @Test
+        void blockWarningsSuppressedOnTheClass() {
+            JavaFileObject source = source(
+                    "QuietBlock",
+                    true,
+                    "@MuBlock @SuppressWarnings(\"mup\") public class QuietBlock extends AbstractBlock {",
+                    "  Linear up;",
+                    "  " + ATTENTION + " attention;");
+
+            assertThat(compile(source)).succeededWithoutWarnings();
+        }
+    }
+
+    /** Rule 12: @MuBlock classes, and the models holding them. */
+    @Nested
+    class SubBlocks {
+
+        private static final String MLP_UP = "  @MuHidden(fanIn = \"dModel\", fanOut = \"dFfn\") Linear up;";
+        private static final String MLP_DOWN = "  @MuHidden(fanIn = \"dFfn\", fanOut = \"dModel\") Linear down;";
+
+        /** A block naming the widths dModel and dFfn. */
+        private JavaFileObject mlp() {
+            return muBlock("Mlp", MLP_UP, MLP_DOWN);
+        }
+
+        /**
+         * Compiles sources that must fail; exactly the {@code generated} classes (those of the
+         * valid blocks) are generated.
+         */
+        private Compilation failingWith(List<String> generated, List<File> classpath, JavaFileObject... sources) {
+            RecordingProcessor processor = new RecordingProcessor();
+            Compiler javac = Compiler.javac().withProcessors(processor).withOptions("-encoding", "UTF-8");
+            Compilation compilation = (classpath == null ? javac : javac.withClasspath(classpath)).compile(sources);
+            assertThat(compilation).failed();
+            assertEquals(generated, processor.createdSourceFiles(), "generated only for the valid classes");
+            return compilation;
+        }
+
+        @ParameterizedTest
+        @CsvSource(delimiter = '|', value = {
+            "public interface Part {|an interface",
+            "public record Part(int x) {|a record",
+            "public enum Part { A;|an enum",
+            "public @interface Part {|an annotation type"
+        })
+        void notAClass(String declaration, String kind) {
+            JavaFileObject source = source("Part", false, "@MuBlock " + declaration);
+
+            Compilation compilation = failingWith(List.of(), null, source);
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("Part is " + kind + ", but @MuBlock marks a block class: a class extending"
+                            + " ai.djl.nn.AbstractBlock")
+                    .inFile(source).onLineContaining(declaration);
+        }
+
+        @Test
+        void notAnAbstractBlock() {
+            JavaFileObject source = source("Part", false, "@MuBlock public class Part {", "  @MuInput LayerNorm norm;");
+
+            Compilation compilation = failingWith(List.of(), null, source);
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("Part does not extend ai.djl.nn.AbstractBlock, but the generated PartMuP"
+                            + " installs μP layers among the block's children")
+                    .inFile(source).onLineContaining("public class Part");
+        }
+
+        @Test
+        void privateInnerAndGenericBlockClasses() {
+            List<String> body = List.of(
+                    "    @MuInput(width = \"dModel\") LayerNorm norm;",
+                    "    @Override",
+                    "    protected NDList forwardInternal(",
+                    "        ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {",
+                    "      return in;",
+                    "    }",
+                    "    @Override",
+                    "    public Shape[] getOutputShapes(Shape[] inputShapes) {",
+                    "      return inputShapes;",
+                    "    }",
+                    "  }");
+            List<String> members = new ArrayList<>();
+            members.add("  @MuBlock private static class Hidden extends AbstractBlock {");
+            members.addAll(body);
+            members.add("  @MuBlock class Inner extends AbstractBlock {");
+            members.addAll(body);
+            members.add("  @MuBlock static class Generic<T> extends AbstractBlock {");
+            members.addAll(body);
+            JavaFileObject source = source("Parts", false, "public class Parts {", members.toArray(new String[0]));
+
+            Compilation compilation = failingWith(List.of(), null, source);
+
+            assertThat(compilation).hadErrorCount(3);
+            assertThat(compilation)
+                    .hadErrorContaining("Hidden is private, so the generated Parts_HiddenMuP in the same package"
+                            + " cannot read its fields")
+                    .inFile(source).onLineContaining("class Hidden");
+            assertThat(compilation)
+                    .hadErrorContaining("Inner is an inner (non-static) class: make it a static nested class")
+                    .inFile(source).onLineContaining("class Inner");
+            assertThat(compilation)
+                    .hadErrorContaining("Generic has type parameters <T>; the μP processor does not generate"
+                            + " declarations for generic blocks")
+                    .inFile(source).onLineContaining("class Generic");
+        }
+
+        @Test
+        void widthAndReadoutDoNotBelongInABlock() {
+            JavaFileObject source = muBlock(
+                    "Part",
+                    "  @Width(base = 64) int dModel;",
+                    "  @MuInput(width = \"dModel\") LayerNorm norm;",
+                    "  @MuOutput(width = \"dModel\") Linear readout;");
+
+            Compilation compilation = failingWith(List.of(), null, source);
+
+            assertThat(compilation).hadErrorCount(2);
+            assertThat(compilation)
+                    .hadErrorContaining("'dModel' of the @MuBlock class Part has @Width, but a block has no widths"
+                            + " of its own: its layers scale with the widths of the models using it. Remove @Width")
+                    .inFile(source).onLineContaining("int dModel;");
+            assertThat(compilation)
+                    .hadErrorContaining("'readout' of the @MuBlock class Part has @MuOutput, but the readout belongs"
+                            + " to the model, not to a block: move the readout field to the model")
+                    .inFile(source).onLineContaining("Linear readout;");
+        }
+
+        @Test
+        void blockRolesNameTheirWidths() {
+            JavaFileObject source = muBlock("Part", "  @MuInput LayerNorm norm;", "  @MuHidden(fanIn = \"dModel\") Linear up;");
+
+            Compilation compilation = failingWith(List.of(), null, source);
+
+            assertThat(compilation).hadErrorCount(2);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuInput(width) of 'norm' is empty, but in the @MuBlock class Part every role"
+                            + " names its widths: they are the widths of the models using the block; set width to")
+                    .inFile(source).onLineContaining("LayerNorm norm;");
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden(fanOut) of 'up' is empty, but in the @MuBlock class Part")
+                    .inFile(source).onLineContaining("Linear up;");
+        }
+
+        @Test
+        void roleFieldsFollowTheRulesOfModels() {
+            JavaFileObject source = muBlock(
+                    "Part",
+                    "  @MuInput(width = \"dModel\") private LayerNorm norm;",
+                    "  @MuHidden(fanIn = \"dModel\", fanOut = \"dModel\") final Linear up = Linear.builder().setUnits(1).build();",
+                    "  @MuHidden(fanIn = \"dModel\", fanOut = \"dModel\") Embedding<String> table;",
+                    "  @MuInput(width = \"dModel\") @MuHidden(fanIn = \"dModel\", fanOut = \"dModel\") Linear both;",
+                    WIDE_LINEAR,
+                    "  @MuHidden(fanIn = \"dModel\", fanOut = \"dModel\") WideLinear wide;");
+
+            Compilation compilation = failingWith(List.of(), null, source);
+
+            assertThat(compilation).hadErrorCount(5);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuInput field 'norm' must not be private: the generated PartMuP reads it")
+                    .inFile(source).onLineContaining("private LayerNorm norm;");
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden field 'up' must not be final: the generated code installs a μP"
+                            + " Linear in place of the layer")
+                    .inFile(source).onLineContaining("final Linear up");
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden field 'table' has type ai.djl.nn.core.Embedding<java.lang.String>,"
+                            + " which μP does not support")
+                    .inFile(source).onLineContaining("Embedding<String> table;");
+            assertThat(compilation)
+                    .hadErrorContaining("'both' has @MuInput and @MuHidden, but a layer has exactly one μP role")
+                    .inFile(source).onLineContaining("Linear both;");
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden field 'wide' must be declared as ai.djl.nn.core.Linear, not"
+                            + " test.Part.WideLinear: the generated code installs")
+                    .inFile(source).onLineContaining("WideLinear wide;");
+        }
+
+        @Test
+        void attentionMapsTheModelDimensionToItself() {
+            JavaFileObject block = muBlock(
+                    "Part", "  @MuHidden(fanIn = \"dModel\", fanOut = \"dFfn\") " + ATTENTION + " attention;");
+            JavaFileObject model = block(
+                    "Model",
+                    "  @Width(base = 64) int dModel;",
+                    "  @Width(base = 256) int dFfn;",
+                    "  @MuHidden(fanIn = \"dFfn\", fanOut = \"dModel\") " + ATTENTION + " attention;",
+                    "  @MuOutput(width = \"dModel\") Linear readout;");
+
+            Compilation compilation = failingWith(List.of(), null, block, model);
+
+            assertThat(compilation).hadErrorCount(2);
+            assertThat(compilation)
+                    .hadErrorContaining("@MuHidden(fanIn = \"dModel\", fanOut = \"dFfn\") on the MuAttention field"
+                            + " 'attention' names two widths, but attention maps the model dimension to itself: use"
+                            + " the same width for fanIn and fanOut")
+                    .inFile(block).onLineContaining("MuAttention attention;");
+            assertThat(compilation)
+                    .hadErrorContaining("attention maps the model dimension to itself: use the same width for fanIn"
+                            + " and fanOut")
+                    .inFile(model).onLineContaining("MuAttention attention;");
+        }
+
+        @Test
+        void theModelMustDeclareEveryWidthItsBlocksName() {
+            JavaFileObject model = block(
+                    "Narrow",
+                    "  @Width(base = 64) int dModel;",
+                    "  List<Mlp> blocks;",
+                    "  @MuOutput(width = \"dModel\") Linear readout;");
+
+            Compilation compilation = failingWith(List.of("test.MlpMuP"), null, mlp(), model);
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("'blocks' holds Mlp, whose layers name width 'dFfn' (@MuHidden(fanOut) of"
+                            + " 'up', @MuHidden(fanIn) of 'down'), but Narrow has no @Width field 'dFfn'; known"
+                            + " widths: dModel. Declare @Width(base = ...) int dFfn in Narrow, or name one of its"
+                            + " widths in Mlp")
+                    .inFile(model).onLineContaining("List<Mlp> blocks;");
+        }
+
+        @Test
+        void widthsOfNestedBlocksAreCheckedToo() {
+            JavaFileObject layer = muBlock(
+                    "Layer", "  @MuInput(width = \"dModel\") LayerNorm norm;", "  Mlp[] experts;");
+            JavaFileObject model = block(
+                    "Narrow",
+                    "  @Width(base = 64) int dModel;",
+                    "  Layer layer;",
+                    "  @MuOutput(width = \"dModel\") Linear readout;");
+
+            Compilation compilation = failingWith(List.of("test.MlpMuP", "test.LayerMuP"), null, mlp(), layer, model);
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("'layer' holds Layer, whose layers name width 'dFfn' (@MuHidden(fanOut) of"
+                            + " 'experts.<i>.up', @MuHidden(fanIn) of 'experts.<i>.down'), but Narrow has no @Width"
+                            + " field 'dFfn'")
+                    .inFile(model).onLineContaining("Layer layer;");
+        }
+
+        @Test
+        void blockFieldsMustBeReadableInstanceFieldsWithElementTypes() {
+            JavaFileObject model = block(
+                    "Closed",
+                    "  @Width(base = 64) int dModel;",
+                    "  @Width(base = 256) int dFfn;",
+                    "  private List<Mlp> blocks;",
+                    "  static Mlp shared;",
+                    "  @SuppressWarnings(\"rawtypes\") List untyped;",
+                    "  @MuOutput(width = \"dModel\") Linear readout;");
+
+            Compilation compilation = failingWith(List.of("test.MlpMuP"), null, mlp(), model);
+
+            assertThat(compilation).hadErrorCount(3);
+            assertThat(compilation)
+                    .hadErrorContaining("Block field 'blocks' (java.util.List<test.Mlp>) must not be private: the"
+                            + " generated subclass ClosedMuP reads it")
+                    .inFile(model).onLineContaining("private List<Mlp> blocks;");
+            assertThat(compilation)
+                    .hadErrorContaining("Block field 'shared' (test.Mlp) must not be static: μP parametrizes each"
+                            + " model instance with its own blocks")
+                    .inFile(model).onLineContaining("static Mlp shared;");
+            assertThat(compilation)
+                    .hadErrorContaining("'untyped' of Closed is a raw java.util.List, whose elements the μP processor"
+                            + " cannot see: if it holds @MuBlock blocks, declare it as List<TheBlock>")
+                    .inFile(model).onLineContaining("List untyped;");
+        }
+
+        @Test
+        void aModelHoldingAnInvalidBlockIsNotGenerated() {
+            JavaFileObject block = muBlock("Broken", "  @MuInput(width = \"dModel\") private LayerNorm norm;");
+            JavaFileObject model = block(
+                    "Holder",
+                    "  @Width(base = 64) int dModel;",
+                    "  Broken[] blocks;",
+                    "  @MuOutput(width = \"dModel\") Linear readout;");
+
+            Compilation compilation = failingWith(List.of(), null, model, block);
+
+            assertThat(compilation).hadErrorCount(2);
+            assertThat(compilation).hadErrorContaining("must not be private")
+                    .inFile(block).onLineContaining("private LayerNorm norm;");
+            assertThat(compilation)
+                    .hadErrorContaining("'blocks' holds Broken, a @MuBlock class with errors (reported on Broken):"
+                            + " fix them, and HolderMuP is generated")
+                    .inFile(model).onLineContaining("Broken[] blocks;");
+        }
+
+        @Test
+        void aBlockCompiledWithoutTheProcessorHasNoGeneratedClass(@TempDir Path library) {
+            List<File> classpath = compileLibrary(library, false, mlp());
+            JavaFileObject model = block(
+                    "Holder",
+                    "  @Width(base = 64) int dModel;",
+                    "  @Width(base = 256) int dFfn;",
+                    "  Mlp block;",
+                    "  @MuOutput(width = \"dModel\") Linear readout;");
+
+            Compilation compilation = failingWith(List.of(), classpath, model);
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("'block' holds test.Mlp, a @MuBlock class compiled without the μP processor:"
+                            + " test.MlpMuP, which HolderMuP calls, is not on the classpath")
+                    .inFile(model).onLineContaining("Mlp block;");
+        }
+
+        @Test
+        void widthsOfABlockFromTheClasspathAreChecked(@TempDir Path library) {
+            List<File> classpath = compileLibrary(library, true, mlp());
+            JavaFileObject model = block(
+                    "Narrow",
+                    "  @Width(base = 64) int dModel;",
+                    "  List<Mlp> blocks;",
+                    "  @MuOutput(width = \"dModel\") Linear readout;");
+
+            Compilation compilation = failingWith(List.of(), classpath, model);
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation)
+                    .hadErrorContaining("'blocks' holds Mlp, whose layers name width 'dFfn'")
+                    .inFile(model).onLineContaining("List<Mlp> blocks;");
         }
     }
 

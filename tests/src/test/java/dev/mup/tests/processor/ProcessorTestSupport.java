@@ -11,6 +11,7 @@ import com.google.testing.compile.JavaFileObjects;
 import com.sun.source.tree.CompilationUnitTree;
 import com.sun.source.util.JavacTask;
 import dev.mup.processor.MuProcessor;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -68,6 +69,15 @@ final class ProcessorTestSupport {
 
     static final String TRANSFORMER_MUP = "dev.mup.tests.processor.fixtures.TransformerBlockModelMuP";
 
+    /** The fixture GPT holding a list of {@code @MuBlock} blocks, and its block: test resources. */
+    static final String GPT_RESOURCE = "processor/Gpt.java";
+
+    static final String GPT_BLOCK_RESOURCE = "processor/GptBlock.java";
+
+    static final String GPT_MUP = "dev.mup.tests.processor.fixtures.GptMuP";
+
+    static final String GPT_BLOCK_MUP = "dev.mup.tests.processor.fixtures.GptBlockMuP";
+
     private static final Path GOLDEN_SOURCE_DIR = Paths.get("src/test/resources/processor/golden");
 
     /**
@@ -83,10 +93,12 @@ final class ProcessorTestSupport {
             "import ai.djl.nn.norm.LayerNorm;",
             "import ai.djl.training.ParameterStore;",
             "import ai.djl.util.PairList;",
+            "import dev.mup.annotations.MuBlock;",
             "import dev.mup.annotations.MuHidden;",
             "import dev.mup.annotations.MuInput;",
             "import dev.mup.annotations.MuOutput;",
-            "import dev.mup.annotations.Width;");
+            "import dev.mup.annotations.Width;",
+            "import java.util.List;");
 
     static final List<String> BLOCK_METHODS = List.of(
             "  @Override",
@@ -111,6 +123,35 @@ final class ProcessorTestSupport {
         return javacWithProcessor().compile(sources);
     }
 
+    /**
+     * Compiles sources to class files in {@code dir}, as a library compiled before the code under
+     * test: with the μP processor (its generated classes compiled alongside) or without any.
+     *
+     * @return the test classpath followed by {@code dir}, to compile against the library
+     */
+    static List<File> compileLibrary(Path dir, boolean withProcessor, JavaFileObject... sources) {
+        JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+        DiagnosticCollector<JavaFileObject> diagnostics = new DiagnosticCollector<>();
+        List<String> options = new ArrayList<>(List.of(
+                "-d", dir.toString(),
+                "-classpath", System.getProperty("java.class.path"),
+                "-encoding", "UTF-8"));
+        if (!withProcessor) {
+            options.add("-proc:none");
+        }
+        JavacTask task = (JavacTask) javac.getTask(null, null, diagnostics, options, null, List.of(sources));
+        if (withProcessor) {
+            task.setProcessors(List.of(new MuProcessor()));
+        }
+        assertTrue(task.call(), () -> "the library does not compile: " + diagnostics.getDiagnostics());
+        List<File> classpath = new ArrayList<>();
+        for (String entry : System.getProperty("java.class.path").split(File.pathSeparator)) {
+            classpath.add(new File(entry));
+        }
+        classpath.add(dir.toFile());
+        return classpath;
+    }
+
     /** The source of the example {@code Mlp}, read from the examples module. */
     static JavaFileObject mlpSource() {
         if (!Files.isRegularFile(MLP_SOURCE)) {
@@ -132,6 +173,13 @@ final class ProcessorTestSupport {
 
     static JavaFileObject transformerSource() {
         return JavaFileObjects.forResource(TRANSFORMER_RESOURCE);
+    }
+
+    /** The GPT fixture: the model and its block class. */
+    static JavaFileObject[] gptSources() {
+        return new JavaFileObject[] {
+            JavaFileObjects.forResource(GPT_RESOURCE), JavaFileObjects.forResource(GPT_BLOCK_RESOURCE)
+        };
     }
 
     /**
@@ -159,6 +207,11 @@ final class ProcessorTestSupport {
     /** A DJL block {@code test.<name>} with the given members. */
     static JavaFileObject block(String name, String... members) {
         return source(name, true, "public class " + name + " extends AbstractBlock {", members);
+    }
+
+    /** A {@code @MuBlock} class {@code test.<name>}, a DJL block with the given members. */
+    static JavaFileObject muBlock(String name, String... members) {
+        return source(name, true, "@MuBlock public class " + name + " extends AbstractBlock {", members);
     }
 
     /**
