@@ -20,7 +20,7 @@ import ai.djl.util.PairList;
  * the number of heads or the head size is fixed; the other follows from {@code modelDim}, which
  * decides how the head size scales with width.
  */
-public final class MuAttention extends AbstractBlock {
+public final class MuAttention extends AbstractBlock implements Observable {
 
     private static final byte VERSION = 1;
 
@@ -117,7 +117,8 @@ public final class MuAttention extends AbstractBlock {
         return new String[] {"query", "key", "value", "output"};
     }
 
-    void observe(String name, ActivationObserver observer) {
+    @Override
+    public void observe(String name, ActivationObserver observer) {
         this.observer.set(name, observer);
     }
 

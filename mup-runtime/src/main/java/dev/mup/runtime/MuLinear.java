@@ -20,7 +20,7 @@ import ai.djl.util.PairList;
  *       check. Without one (the normal case) the forward pass is that of a plain {@code Linear}.
  * </ul>
  */
-public class MuLinear extends Linear {
+public class MuLinear extends Linear implements Observable {
 
     private final float inputMultiplier;
     private final ObserverSlot observer = new ObserverSlot();
@@ -75,7 +75,8 @@ public class MuLinear extends Linear {
      * @param name the name reported with each output
      * @param observer the observer, or {@code null} to stop observing
      */
-    void observe(String name, ActivationObserver observer) {
+    @Override
+    public void observe(String name, ActivationObserver observer) {
         this.observer.set(name, observer);
     }
 

@@ -151,6 +151,13 @@ public final class MuModelBuilder {
                     modelName + "." + field + " has model dimension " + attention.modelDim()
                             + ", not a multiple of width '" + out.name() + "' = " + out.value());
         }
+        if (attention.headSizeFixed() && out.base() % attention.headSize() != 0) {
+            throw new IllegalArgumentException(
+                    modelName + "." + field + ": the base of width '" + out.name() + "' (" + out.base()
+                            + ") is not a multiple of the head size " + attention.headSize()
+                            + ", so the base model would have a fractional number of heads; choose a base"
+                            + " divisible by the head size");
+        }
         double headSizeMultiplier = attention.headSizeFixed() ? 1.0 : out.multiplier();
         double baseHeadSize = MuRule.baseSize(attention.headSize(), headSizeMultiplier);
         if (baseHeadSize % 1 != 0) {

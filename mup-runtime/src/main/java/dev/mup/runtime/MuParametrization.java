@@ -191,8 +191,10 @@ public final class MuParametrization {
 
     /**
      * Starts reporting the output of every annotated {@code Linear} layer (each a
-     * {@link MuLinear}), the logits of every {@link MuAttention} (as {@code field.logits}) and
-     * of every {@link MuTiedReadout} to an observer, as the coordinate check does.
+     * {@link MuLinear}), of every annotated {@link MuEmbedding} and {@link MuLayerNorm}, the
+     * logits of every {@link MuAttention} (as {@code field.logits}) and of every
+     * {@link MuTiedReadout} to an observer, as the coordinate check does. DJL's own
+     * {@code Embedding} and {@code LayerNorm} have no hook and are not reported.
      *
      * @param observer receives {@code (field, output)} in every forward pass
      * @return closing it stops the reporting
@@ -205,8 +207,8 @@ public final class MuParametrization {
 
     private void setObserver(ActivationObserver observer) {
         for (MuLayer layer : layers) {
-            if (layer.block() instanceof MuLinear) {
-                ((MuLinear) layer.block()).observe(layer.field(), observer);
+            if (layer.block() instanceof Observable) {
+                ((Observable) layer.block()).observe(layer.field(), observer);
             }
         }
         attentions.forEach((field, attention) -> attention.observe(field, observer));

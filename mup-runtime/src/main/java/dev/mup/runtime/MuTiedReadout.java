@@ -21,7 +21,7 @@ import java.util.Objects;
  * block ({@code @MuOutput}); it does not combine with {@link ReadoutForm#NO_FORWARD_MULTIPLIER},
  * which would have to rescale the shared table.
  */
-public final class MuTiedReadout extends AbstractBlock {
+public final class MuTiedReadout extends AbstractBlock implements Observable {
 
     private static final byte VERSION = 1;
 
@@ -61,7 +61,8 @@ public final class MuTiedReadout extends AbstractBlock {
         this.logitMultiplier = (float) multiplier;
     }
 
-    void observe(String name, ActivationObserver observer) {
+    @Override
+    public void observe(String name, ActivationObserver observer) {
         this.observer.set(name, observer);
     }
 

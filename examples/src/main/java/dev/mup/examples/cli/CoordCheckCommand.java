@@ -1,6 +1,8 @@
 package dev.mup.examples.cli;
 
 import com.google.gson.GsonBuilder;
+import dev.mup.examples.gpt.CharCorpus;
+import dev.mup.examples.gpt.GptCoordinateCheck;
 import dev.mup.examples.mlp.MlpCoordinateCheck;
 import dev.mup.examples.plot.CoordinateCheckPlot;
 import dev.mup.runtime.MuOptions;
@@ -40,7 +42,8 @@ final class CoordCheckCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "mlp", description = "Example model: mlp.")
+    @Option(names = "--model", defaultValue = "mlp",
+            description = "Example model: mlp (built-in teacher task) or gpt (character-level, on --text).")
     String model;
 
     @Option(names = "--param", defaultValue = "mup", description = "mup or sp.")
@@ -62,7 +65,8 @@ final class CoordCheckCommand implements Callable<Integer> {
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds averaged over (default 3).")
     int seeds;
 
-    @Option(names = "--text", description = "UTF-8 text to train on (GPT only).")
+    @Option(names = "--text",
+            description = "UTF-8 text to train the GPT on (default: the built-in corpus).")
     Path text;
 
     @Option(names = "--json", description = "Write the records to this JSON file.")
@@ -73,12 +77,12 @@ final class CoordCheckCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (!"mlp".equals(model)) {
+        if (!"mlp".equals(model) && !"gpt".equals(model)) {
             throw new ParameterException(spec.commandLine(),
-                    "Unknown --model '" + model + "': this version has mlp");
+                    "Unknown --model '" + model + "': use mlp or gpt");
         }
-        if (text != null) {
-            throw new ParameterException(spec.commandLine(), "--text applies to text models, not mlp");
+        if (text != null && "mlp".equals(model)) {
+            throw new ParameterException(spec.commandLine(), "--text applies to the gpt model, not mlp");
         }
         Parametrization parametrization = parseParam();
         if (widths.size() < 2 || widths.stream().anyMatch(w -> w <= 0)) {
@@ -90,11 +94,21 @@ final class CoordCheckCommand implements Callable<Integer> {
                     "--steps, --seeds and --lr must be positive");
         }
         MuOptions options = MuOptions.builder().parametrization(parametrization).build();
-        CoordinateCheck check = MlpCoordinateCheck.create(options, optimizer.rule(), lr, widths, steps, seeds);
+        CoordinateCheck check;
+        String modelName;
+        if ("gpt".equals(model)) {
+            CharCorpus corpus = text == null ? CharCorpus.builtIn() : CharCorpus.read(text);
+            check = GptCoordinateCheck.create(corpus, options, optimizer.rule(), lr, widths, steps, seeds);
+            modelName = "GPT (" + corpus.name() + ")";
+        } else {
+            check = MlpCoordinateCheck.create(options, optimizer.rule(), lr, widths, steps, seeds);
+            modelName = "MLP";
+        }
         CoordinateCheckResult result = check.run((done, total) ->
                 System.err.printf(Locale.ROOT, "coord-check: %d/%d runs%n", done, total));
 
-        String title = parametrization.name().replace("MUP", "μP") + " MLP, " + optimizer + " lr " + lr;
+        String title = parametrization.name().replace("MUP", "μP") + " " + modelName + ", " + optimizer
+                + " lr " + lr;
         PrintWriter out = spec.commandLine().getOut();
         out.print(table(result, title));
         out.flush();

@@ -20,6 +20,9 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             ParametrizationCommand.class,
             CoordCheckCommand.class,
+            SweepCommand.class,
+            ReportCommand.class,
+            TransferCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MupCli {

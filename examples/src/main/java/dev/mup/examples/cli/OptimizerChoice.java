@@ -37,12 +37,12 @@ public enum OptimizerChoice {
     public static OptimizerChoice parse(String text) {
         String t = text.trim().toLowerCase(Locale.ROOT);
         for (OptimizerChoice c : values()) {
-            if (c.cliName.equals(t)) {
+            if (c.cliName.equals(t) || (c == ADAM_DECOUPLED && "adamw".equals(t))) {
                 return c;
             }
         }
         throw new IllegalArgumentException(
-                "Unknown optimizer '" + text + "': use adam, adam-decoupled, adam-independent or sgd");
+                "Unknown optimizer '" + text + "': use adam, adam-decoupled (or adamw), adam-independent or sgd");
     }
 
     /**

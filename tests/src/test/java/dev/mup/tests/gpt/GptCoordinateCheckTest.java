@@ -1,0 +1,71 @@
+package dev.mup.tests.gpt;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.mup.examples.gpt.CharCorpus;
+import dev.mup.examples.gpt.GptCoordinateCheck;
+import dev.mup.runtime.MuOptions;
+import dev.mup.runtime.Parametrization;
+import dev.mup.runtime.UpdateRule;
+import dev.mup.runtime.coord.CoordinateCheckResult;
+import dev.mup.tests.support.SharedData;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The coordinate check of the example GPT on Tiny Shakespeare over a 16× range of widths with
+ * Adam: under μP every hidden layer's mean |activation| at t = 4 stays within 1.5× across widths;
+ * under SP, with the same learning rate, at least one hidden layer spreads by more than 3×.
+ */
+class GptCoordinateCheckTest {
+
+    private static final List<Integer> WIDTHS = List.of(32, 64, 128, 256, 512);
+    private static final float LR = 0.01f;
+
+    private static CoordinateCheckResult check(Parametrization parametrization) throws IOException {
+        CharCorpus corpus = CharCorpus.read(SharedData.tinyShakespeare());
+        MuOptions options = MuOptions.builder().parametrization(parametrization).build();
+        return GptCoordinateCheck.create(corpus, options, UpdateRule.ADAM, LR, WIDTHS, 4, 2).run((d, t) -> {});
+    }
+
+    /** Layers whose output lives in the hidden (width-sized) space: every Linear but the readout. */
+    private static List<String> hiddenLayers(CoordinateCheckResult result) {
+        List<String> hidden = new ArrayList<>();
+        for (String layer : result.layers()) {
+            if (layer.matches("blocks\\.\\d+\\.(attention\\.(query|key|value|output)|up|down)")) {
+                hidden.add(layer);
+            }
+        }
+        return hidden;
+    }
+
+    @Test
+    void underMupEveryLayerIsRecordedAndHiddenActivationsStayFlat() throws IOException {
+        CoordinateCheckResult result = check(Parametrization.MUP);
+        assertEquals(WIDTHS, result.widths());
+        List<String> layers = result.layers();
+        for (String expected : List.of("tokens", "positions", "blocks.0.attentionNorm", "blocks.0.attention.query",
+                "blocks.0.attention.logits", "blocks.1.up", "blocks.1.down", "finalNorm", "readout", "output")) {
+            assertTrue(layers.contains(expected), expected + " recorded; layers: " + layers);
+        }
+        List<String> hidden = hiddenLayers(result);
+        assertEquals(12, hidden.size(), "4 projections + up + down in each of 2 blocks: " + hidden);
+        for (String layer : hidden) {
+            assertTrue(result.spread(layer, 4) <= 1.5,
+                    "μP " + layer + " at t = 4: spread " + result.spread(layer, 4));
+        }
+    }
+
+    @Test
+    void underSpSomeHiddenActivationGrowsWithWidth() throws IOException {
+        CoordinateCheckResult result = check(Parametrization.SP);
+        String worst = result.worstLayer(hiddenLayers(result));
+        assertTrue(result.spread(worst, 4) > 3,
+                "SP should blow up after Adam steps; worst hidden layer " + worst + " spreads "
+                        + result.spread(worst, 4));
+        assertTrue(result.growth(worst, 4) > 1, "and it grows (not shrinks) with width");
+    }
+}
