@@ -99,7 +99,7 @@ final class CoordCheckCommand implements Callable<Integer> {
         if ("gpt".equals(model)) {
             CharCorpus corpus = text == null ? CharCorpus.builtIn() : CharCorpus.read(text);
             check = GptCoordinateCheck.create(corpus, options, optimizer.rule(), lr, widths, steps, seeds);
-            modelName = "GPT (" + corpus.name() + ")";
+            modelName = "GPT (" + (text == null ? corpus.name() : text.getFileName()) + ")";
         } else {
             check = MlpCoordinateCheck.create(options, optimizer.rule(), lr, widths, steps, seeds);
             modelName = "MLP";

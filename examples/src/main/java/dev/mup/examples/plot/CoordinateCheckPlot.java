@@ -36,17 +36,19 @@ public final class CoordinateCheckPlot {
         double[] x = widths.stream().mapToDouble(Integer::doubleValue).toArray();
         for (int t = 1; t <= result.steps(); t++) {
             XYChart chart = new XYChartBuilder()
-                    .width(420)
-                    .height(380)
-                    .title(title + " — t = " + t)
+                    .width(t == result.steps() ? 640 : 420)
+                    .height(420)
+                    .title(t == 1 ? title + " — t = 1" : "t = " + t)
                     .xAxisTitle("width")
                     .yAxisTitle(t == 1 ? "mean |activation|" : "")
                     .build();
             Styler styler = chart.getStyler();
             chart.getStyler().setXAxisLogarithmic(true);
             chart.getStyler().setYAxisLogarithmic(true);
+            chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
+            chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
             styler.setLegendVisible(t == result.steps());
-            styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+            styler.setLegendPosition(Styler.LegendPosition.OutsideE);
             styler.setChartTitleFont(styler.getChartTitleFont().deriveFont(12f));
             for (String layer : result.layers()) {
                 double[] y = new double[widths.size()];
