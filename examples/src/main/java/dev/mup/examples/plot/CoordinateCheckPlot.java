@@ -1,7 +1,11 @@
 package dev.mup.examples.plot;
 
 import dev.mup.runtime.coord.CoordinateCheckResult;
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
+import javax.imageio.ImageIO;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -37,7 +41,7 @@ public final class CoordinateCheckPlot {
         for (int t = 1; t <= result.steps(); t++) {
             XYChart chart = new XYChartBuilder()
                     .width(t == result.steps() ? 640 : 420)
-                    .height(420)
+                    .height(Math.max(420, 90 + 19 * result.layers().size()))
                     .title(t == 1 ? title + " — t = 1" : "t = " + t)
                     .xAxisTitle("width")
                     .yAxisTitle(t == 1 ? "mean |activation|" : "")
@@ -46,7 +50,6 @@ public final class CoordinateCheckPlot {
             chart.getStyler().setXAxisLogarithmic(true);
             chart.getStyler().setYAxisLogarithmic(true);
             chart.getStyler().setYAxisLogarithmicDecadeOnly(false);
-            chart.getStyler().setXAxisLogarithmicDecadeOnly(false);
             styler.setLegendVisible(t == result.steps());
             styler.setLegendPosition(Styler.LegendPosition.OutsideE);
             styler.setChartTitleFont(styler.getChartTitleFont().deriveFont(12f));
@@ -64,9 +67,28 @@ public final class CoordinateCheckPlot {
         if (parent != null) {
             Files.createDirectories(parent);
         }
-        String name = file.toString();
-        String base = name.toLowerCase(java.util.Locale.ROOT).endsWith(".png")
-                ? name.substring(0, name.length() - 4) : name;
-        BitmapEncoder.saveBitmap(new ArrayList<>(panels), 1, panels.size(), base, BitmapEncoder.BitmapFormat.PNG);
+        // panels side by side, each at its own width (the last is wider: it carries the legend)
+        List<BufferedImage> images = new ArrayList<>();
+        int width = 0;
+        int height = 0;
+        for (XYChart panel : panels) {
+            BufferedImage image = BitmapEncoder.getBufferedImage(panel);
+            images.add(image);
+            width += image.getWidth();
+            height = Math.max(height, image.getHeight());
+        }
+        BufferedImage figure = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = figure.createGraphics();
+        g.setColor(Color.WHITE);
+        g.fillRect(0, 0, width, height);
+        int x0 = 0;
+        for (BufferedImage image : images) {
+            g.drawImage(image, x0, 0, null);
+            x0 += image.getWidth();
+        }
+        g.dispose();
+        if (!ImageIO.write(figure, "png", file.toFile())) {
+            throw new IOException("no PNG writer available for " + file);
+        }
     }
 }
