@@ -1,10 +1,7 @@
 package dev.mup.runtime;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * Adam and AdamW with μP learning rates: PyTorch's update rule
@@ -18,8 +15,6 @@ public final class MuAdam extends MuOptimizer {
     private final double beta1;
     private final double beta2;
     private final double epsilon;
-    private final Map<String, Map<Device, NDArray>> means = new ConcurrentHashMap<>();
-    private final Map<String, Map<Device, NDArray>> variances = new ConcurrentHashMap<>();
 
     private MuAdam(Builder builder) {
         super(builder, UpdateRule.ADAM);
@@ -44,22 +39,62 @@ public final class MuAdam extends MuOptimizer {
         int t = nextStep(parameterId);
         double lr = learningRate(parameterId, t, s);
         double wd = weightDecay(s);
-        NDArray m = withDefaultState(means, parameterId, weight.getDevice(), k -> weight.zerosLike());
-        NDArray v = withDefaultState(variances, parameterId, weight.getDevice(), k -> weight.zerosLike());
+        State state = state(parameterId, weight, 2);
+        // scalars are computed in double and rounded once, as PyTorch does with its Python
+        // floats: 1 - 0.999f in float arithmetic is off by 5e-5 relative
+        float b1 = (float) beta1;
+        float c1 = (float) (1.0 - beta1);
+        float b2 = (float) beta2;
+        float c2 = (float) (1.0 - beta2);
+        float sqrtBc2 = (float) Math.sqrt(1.0 - Math.pow(beta2, t));
+        float eps = (float) epsilon;
+        float stepSize = (float) (lr / (1.0 - Math.pow(beta1, t)));
+        float decay = decayFactor(lr, wd);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            HostStep host = hostStep(state, weight, grad);
+            if (host != null) {
+                float rescale = rescaleGrad;
+                float clip = clipGrad;
+                float coupled = coupledDecay(wd);
+                HostUpdate.run(host.grad, host.zero, host.weight, state.memory(0), state.memory(1), (c, n) -> {
+                    HostUpdate.effectiveGradient(c.grad, c.weight, n, rescale, clip, coupled);
+                    adam(c.grad, c.weight, c.first, c.second, n, b1, c1, b2, c2, sqrtBc2, eps, stepSize, decay);
+                });
+                if (host.zero == null) {
+                    clearGradient(weight);
+                }
+                return;
+            }
+            NDArray m = state.array(0);
+            NDArray v = state.array(1);
             NDArray g = effectiveGradient(weight, grad, wd);
-            // scalars are computed in double and rounded once, as PyTorch does with its Python
-            // floats: 1 - 0.999f in float arithmetic is off by 5e-5 relative
-            m.muli((float) beta1).addi(g.mul((float) (1.0 - beta1)));
-            v.muli((float) beta2).addi(g.mul(g).muli((float) (1.0 - beta2)));
-            double biasCorrection1 = 1.0 - Math.pow(beta1, t);
-            double biasCorrection2 = 1.0 - Math.pow(beta2, t);
-            NDArray denom = v.sqrt().divi((float) Math.sqrt(biasCorrection2)).addi((float) epsilon);
+            m.muli(b1).addi(g.mul(c1));
+            v.muli(b2).addi(g.mul(g).muli(c2));
+            NDArray denom = v.sqrt().divi(sqrtBc2).addi(eps);
             applyWeightDecay(weight, lr, wd);
-            weight.subi(m.mul((float) (lr / biasCorrection1)).divi(denom));
+            weight.subi(m.mul(stepSize).divi(denom));
         }
         clearGradient(weight);
+    }
+
+    /**
+     * The fused update of a chunk: the same float operations, in the same order, as the array
+     * operations of {@link #update}; the square root is correctly rounded, which libtorch's CPU
+     * {@code sqrt} is not always (it is within one unit in the last place).
+     */
+    private static void adam(
+            float[] g, float[] w, float[] m, float[] v, int n,
+            float b1, float c1, float b2, float c2, float sqrtBc2, float eps, float stepSize, float decay) {
+        for (int i = 0; i < n; i++) {
+            float gi = g[i];
+            float mi = m[i] * b1 + gi * c1;
+            float vi = v[i] * b2 + (gi * gi) * c2;
+            m[i] = mi;
+            v[i] = vi;
+            float denom = (float) Math.sqrt(vi) / sqrtBc2 + eps;
+            w[i] = w[i] * decay - mi * stepSize / denom;
+        }
     }
 
     /** Builds {@link MuAdam}. */

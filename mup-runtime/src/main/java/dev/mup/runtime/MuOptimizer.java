@@ -1,9 +1,12 @@
 package dev.mup.runtime;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDScope;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
+import java.nio.FloatBuffer;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -15,7 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * when the optimizer is built; a step costs one map lookup per parameter.
  *
  * <p>Updates are in place, and each parameter's gradient is zeroed after its update, as DJL's
- * own PyTorch optimizers do.
+ * own PyTorch optimizers do. For float32 arrays on the CPU whose memory the engine exposes (the
+ * PyTorch engine does), the whole update of a parameter is one fused pass in Java over its
+ * weight, gradient and state, with no temporary array; elsewhere (GPU, other data types) it is a
+ * sequence of engine array operations. Both compute every element with the same float
+ * operations in the same order; they give the same bits except where the engine's square root is
+ * not correctly rounded (libtorch's CPU {@code sqrt} is one unit in the last place off on about one
+ * float in six), where the fused pass, whose square root is, is the exact one.
  */
 public abstract class MuOptimizer extends Optimizer {
 
@@ -25,6 +34,8 @@ public abstract class MuOptimizer extends Optimizer {
     private final WeightDecayMode weightDecayMode;
     private final Map<String, ParameterScaling> scaling;
     private final Map<String, Integer> steps = new ConcurrentHashMap<>();
+    private final Map<String, Map<Device, State>> states = new ConcurrentHashMap<>();
+    private final boolean fusedCpuUpdate;
 
     /**
      * Builds the optimizer, evaluating the μP rule for every parameter of the model.
@@ -36,6 +47,7 @@ public abstract class MuOptimizer extends Optimizer {
         super(builder);
         this.learningRate = builder.learningRate;
         this.weightDecayMode = builder.weightDecayMode;
+        this.fusedCpuUpdate = builder.fusedCpuUpdate;
         this.scaling =
                 Map.copyOf(builder.model.muParametrization().scalingById(rule, builder.weightDecayMode));
     }
@@ -93,6 +105,38 @@ public abstract class MuOptimizer extends Optimizer {
     }
 
     /**
+     * The factor that decoupled or independent decay multiplies the weight by before the update:
+     * {@code 1 - lr·wd} or {@code 1 - wd}, computed in double and rounded once; exactly 1 for
+     * coupled decay and for no decay (multiplying by 1 changes no float).
+     *
+     * @param lr the parameter's learning rate
+     * @param wd the parameter's weight decay
+     * @return the factor
+     */
+    protected final float decayFactor(double lr, double wd) {
+        if (wd == 0) {
+            return 1f;
+        }
+        if (weightDecayMode == WeightDecayMode.DECOUPLED) {
+            return (float) (1.0 - lr * wd);
+        }
+        if (weightDecayMode == WeightDecayMode.INDEPENDENT) {
+            return (float) (1.0 - wd);
+        }
+        return 1f;
+    }
+
+    /**
+     * The weight decay added to the gradient: {@code wd} in coupled mode, else 0.
+     *
+     * @param wd the parameter's weight decay
+     * @return the coupled decay, rounded to float
+     */
+    protected final float coupledDecay(double wd) {
+        return weightDecayMode == WeightDecayMode.COUPLED ? (float) wd : 0f;
+    }
+
+    /**
      * Applies the decoupled or independent decay to the weight, in place, before the update;
      * coupled decay is added to the gradient by the subclass instead.
      *
@@ -101,13 +145,9 @@ public abstract class MuOptimizer extends Optimizer {
      * @param wd the parameter's weight decay
      */
     protected final void applyWeightDecay(NDArray weight, double lr, double wd) {
-        if (wd == 0) {
-            return;
-        }
-        if (weightDecayMode == WeightDecayMode.DECOUPLED) {
-            weight.muli((float) (1.0 - lr * wd));
-        } else if (weightDecayMode == WeightDecayMode.INDEPENDENT) {
-            weight.muli((float) (1.0 - wd));
+        float factor = decayFactor(lr, wd);
+        if (factor != 1f) {
+            weight.muli(factor);
         }
     }
 
@@ -147,6 +187,144 @@ public abstract class MuOptimizer extends Optimizer {
     }
 
     /**
+     * A parameter's state arrays on one device, kept between updates, created as zeros the
+     * first time the parameter is updated on that device (or copied from its state on another
+     * device, as DJL's optimizers do).
+     */
+    static final class State {
+        private final NDArray[] arrays;
+        private final FloatBuffer[] memory;
+        private final boolean isNew;
+        private boolean used;
+
+        private State(NDArray[] arrays, boolean isNew, boolean host) {
+            this.arrays = arrays;
+            this.isNew = isNew;
+            this.memory = host ? memoryOf(arrays) : null;
+        }
+
+        private static FloatBuffer[] memoryOf(NDArray[] arrays) {
+            FloatBuffer[] memory = new FloatBuffer[arrays.length];
+            // an engine that copies to expose memory makes arrays that the scope closes
+            try (NDScope scope = new NDScope()) {
+                scope.suppressNotUsedWarning();
+                for (int i = 0; i < arrays.length; i++) {
+                    memory[i] = HostUpdate.sharedMemory(arrays[i]);
+                    if (memory[i] == null) {
+                        return null;
+                    }
+                }
+            }
+            return memory;
+        }
+
+        /**
+         * A state array.
+         *
+         * @param i its index
+         * @return the array
+         */
+        NDArray array(int i) {
+            return arrays[i];
+        }
+
+        /**
+         * The memory of a state array, when every state array's memory is reachable from Java.
+         *
+         * @param i its index
+         * @return the memory, or null
+         */
+        FloatBuffer memory(int i) {
+            return memory == null ? null : memory[i];
+        }
+
+        /**
+         * Whether no state existed for the parameter on any device before this one and this is
+         * its first update; marks it used.
+         *
+         * @return true on the parameter's first update
+         */
+        boolean firstUse() {
+            boolean first = isNew && !used;
+            used = true;
+            return first;
+        }
+    }
+
+    /**
+     * A parameter's state on the weight's device, created outside any scope on first use.
+     *
+     * @param parameterId the parameter
+     * @param weight its weight on this device
+     * @param count the number of state arrays (each shaped like the weight)
+     * @return the state
+     */
+    final State state(String parameterId, NDArray weight, int count) {
+        Map<Device, State> byDevice = states.computeIfAbsent(parameterId, k -> new ConcurrentHashMap<>());
+        Device device = weight.getDevice();
+        State state = byDevice.get(device);
+        if (state != null) {
+            return state;
+        }
+        return byDevice.computeIfAbsent(device, d -> {
+            State other = byDevice.values().stream().findFirst().orElse(null);
+            NDArray[] arrays = new NDArray[count];
+            for (int i = 0; i < count; i++) {
+                arrays[i] = other == null ? weight.zerosLike() : other.arrays[i].toDevice(d, true);
+                NDScope.unregister(arrays[i]);
+                // kept by the optimizer, not by the manager that owns the weight
+                arrays[i].detach();
+            }
+            return new State(arrays, other == null, fusedCpuUpdate);
+        });
+    }
+
+    /** The memory of one update's weight and gradients, all reachable from Java. */
+    static final class HostStep {
+        /** The weight. */
+        final FloatBuffer weight;
+        /** The gradient to use. */
+        final FloatBuffer grad;
+        /** The parameter's own gradient, to zero; null when it must be zeroed by the engine. */
+        final FloatBuffer zero;
+
+        private HostStep(FloatBuffer weight, FloatBuffer grad, FloatBuffer zero) {
+            this.weight = weight;
+            this.grad = grad;
+            this.zero = zero;
+        }
+    }
+
+    /**
+     * The memory of the weight, the gradient and the parameter's own gradient (which is the same
+     * array when the caller passes it, a copy when DJL's trainer does), when the update can run
+     * in Java; call inside a scope, which closes the gradient array this opens.
+     *
+     * @param state the parameter's state, or null when the optimizer keeps none
+     * @param weight the weight
+     * @param grad the gradient to use
+     * @return the memory, or null for the array-operation path
+     */
+    final HostStep hostStep(State state, NDArray weight, NDArray grad) {
+        if (!fusedCpuUpdate || state != null && state.memory == null) {
+            return null;
+        }
+        FloatBuffer w = HostUpdate.sharedMemory(weight);
+        if (w == null || state != null && w.capacity() != state.memory[0].capacity()) {
+            return null;
+        }
+        FloatBuffer g = HostUpdate.sharedMemory(grad);
+        if (g == null || g.capacity() != w.capacity()) {
+            return null;
+        }
+        FloatBuffer own = HostUpdate.sharedMemory(weight.getGradient());
+        if (own != null && own.capacity() != w.capacity()) {
+            own = null;
+        }
+        return new HostStep(w, g, own);
+    }
+
+    /**
      * Settings shared by the μP optimizers.
      *
      * @param <B> the concrete builder
@@ -155,6 +333,7 @@ public abstract class MuOptimizer extends Optimizer {
         private final MuModel model;
         private ParameterTracker learningRate = Tracker.fixed(1e-3f);
         private WeightDecayMode weightDecayMode = WeightDecayMode.COUPLED;
+        private boolean fusedCpuUpdate = true;
 
         /**
          * A builder for a model's optimizer.
@@ -205,6 +384,21 @@ public abstract class MuOptimizer extends Optimizer {
             }
             this.weightDecayMode = Objects.requireNonNull(mode, "mode");
             return optWeightDecays(weightDecay);
+        }
+
+        /**
+         * Chooses how float32 CPU parameters are updated: by one fused pass in Java over the
+         * arrays' memory (the default), or by the engine's array operations, as on other devices.
+         * Both apply the same float operations in the same order (bit for bit the same but for
+         * the engine's square root, see the class description); the fused pass reads and writes
+         * each array once, with no temporary, and is several times faster.
+         *
+         * @param fused whether to use the fused pass where it applies
+         * @return this builder
+         */
+        public B optFusedCpuUpdate(boolean fused) {
+            this.fusedCpuUpdate = fused;
+            return self();
         }
 
         /**

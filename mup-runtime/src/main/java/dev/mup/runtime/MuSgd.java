@@ -1,10 +1,7 @@
 package dev.mup.runtime;
 
-import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * SGD, with optional momentum and Nesterov momentum, with μP learning rates: PyTorch's update
@@ -18,7 +15,6 @@ public final class MuSgd extends MuOptimizer {
     private final double momentum;
     private final double dampening;
     private final boolean nesterov;
-    private final Map<String, Map<Device, NDArray>> buffers = new ConcurrentHashMap<>();
 
     private MuSgd(Builder builder) {
         super(builder, UpdateRule.SGD);
@@ -43,25 +39,83 @@ public final class MuSgd extends MuOptimizer {
         int t = nextStep(parameterId);
         double lr = learningRate(parameterId, t, s);
         double wd = weightDecay(s);
+        State state = momentum == 0 ? null : state(parameterId, weight, 1);
+        // the first update of the momentum buffer sets it to the gradient, as PyTorch does
+        boolean first = state != null && (state.firstUse() | t == 1);
+        float mu = (float) momentum;
+        float damp = (float) (1.0 - dampening);
+        float rate = (float) lr;
+        float decay = decayFactor(lr, wd);
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
-            NDArray direction = effectiveGradient(weight, grad, wd);
-            if (momentum != 0) {
-                NDArray g = direction;
-                boolean first = t == 1 || !buffers.containsKey(parameterId);
-                NDArray buffer =
-                        withDefaultState(buffers, parameterId, weight.getDevice(), k -> g.duplicate());
-                if (first) {
-                    NDScope.unregister(buffer);
-                } else {
-                    buffer.muli((float) momentum).addi(g.mul((float) (1.0 - dampening)));
+            HostStep host = hostStep(state, weight, grad);
+            if (host != null) {
+                float rescale = rescaleGrad;
+                float clip = clipGrad;
+                float coupled = coupledDecay(wd);
+                boolean look = nesterov;
+                HostUpdate.run(host.grad, host.zero, host.weight, state == null ? null : state.memory(0), null,
+                        (c, n) -> {
+                            HostUpdate.effectiveGradient(c.grad, c.weight, n, rescale, clip, coupled);
+                            if (state == null) {
+                                plain(c.grad, c.weight, n, rate, decay);
+                            } else {
+                                withMomentum(c.grad, c.weight, c.first, n, first, look, mu, damp, rate, decay);
+                            }
+                        });
+                if (host.zero == null) {
+                    clearGradient(weight);
                 }
-                direction = nesterov ? g.add(buffer.mul((float) momentum)) : buffer;
+                return;
+            }
+            NDArray direction = effectiveGradient(weight, grad, wd);
+            if (state != null) {
+                NDArray g = direction;
+                NDArray buffer = state.array(0);
+                if (first) {
+                    // the buffer is zeros: 0 + g is g
+                    buffer.addi(g);
+                } else {
+                    buffer.muli(mu).addi(g.mul(damp));
+                }
+                direction = nesterov ? g.add(buffer.mul(mu)) : buffer;
             }
             applyWeightDecay(weight, lr, wd);
-            weight.subi(direction.mul((float) lr));
+            weight.subi(direction.mul(rate));
         }
         clearGradient(weight);
+    }
+
+    /** The fused update of a chunk without momentum: {@code w ← w·decay − lr·g}. */
+    private static void plain(float[] g, float[] w, int n, float rate, float decay) {
+        for (int i = 0; i < n; i++) {
+            w[i] = w[i] * decay - g[i] * rate;
+        }
+    }
+
+    /**
+     * The fused update of a chunk with momentum: the same float operations, in the same order,
+     * as the array operations of {@link #update}.
+     */
+    private static void withMomentum(
+            float[] g, float[] w, float[] b, int n,
+            boolean first, boolean nesterov, float mu, float damp, float rate, float decay) {
+        if (first) {
+            System.arraycopy(g, 0, b, 0, n);
+        } else {
+            for (int i = 0; i < n; i++) {
+                b[i] = b[i] * mu + g[i] * damp;
+            }
+        }
+        if (nesterov) {
+            for (int i = 0; i < n; i++) {
+                w[i] = w[i] * decay - (g[i] + b[i] * mu) * rate;
+            }
+        } else {
+            for (int i = 0; i < n; i++) {
+                w[i] = w[i] * decay - b[i] * rate;
+            }
+        }
     }
 
     /** Builds {@link MuSgd}. */
