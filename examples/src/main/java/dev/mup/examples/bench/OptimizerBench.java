@@ -41,8 +41,14 @@ import java.util.function.Function;
  * java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
  *     -cp examples/target/mup-examples.jar dev.mup.examples.bench.OptimizerBench \
  *     [--warmup 3] [--steps 20] [--models mlp,gpt] [--modes update,trainer] \
- *     [--optimizers mu-adam,mu-adamw,mu-sgd,djl-adam]
+ *     [--optimizers mu-adam,mu-adamw,mu-sgd,djl-adam,mu-adam-ops,mu-adamw-ops,mu-sgd-ops]
  * </pre>
+ *
+ * <p>{@code mu-adam} is MuAdam (lr 1e-3), {@code mu-adamw} MuAdam with decoupled decay 0.01,
+ * {@code mu-sgd} MuSgd with momentum 0.9; a {@code -ops} suffix times the same optimizer with
+ * {@code optFusedCpuUpdate(false)}: the engine array operations that non-CPU devices use, which
+ * is also what every update ran before the fused pass existed. {@code djl-adam} is DJL's
+ * {@code Optimizer.adam()}, whose PyTorch update is one native call.
  */
 public final class OptimizerBench {
 
@@ -58,14 +64,15 @@ public final class OptimizerBench {
      * Runs the benchmark.
      *
      * @param args {@code --warmup N --steps N --models mlp,gpt --modes update,trainer
-     *     --optimizers mu-adam,mu-adamw,mu-sgd,djl-adam}
+     *     --optimizers mu-adam,mu-adamw,mu-sgd,djl-adam,mu-adam-ops,mu-adamw-ops,mu-sgd-ops}
      */
     public static void main(String[] args) {
         int warmup = 3;
         int steps = 20;
         List<String> models = List.of("mlp", "gpt");
         List<String> modes = List.of("update", "trainer");
-        List<String> optimizers = List.of("mu-adam", "mu-adamw", "mu-sgd", "djl-adam");
+        List<String> optimizers =
+                List.of("mu-adam", "mu-adamw", "mu-sgd", "djl-adam", "mu-adam-ops", "mu-adamw-ops", "mu-sgd-ops");
         for (int i = 0; i + 1 < args.length; i += 2) {
             String value = args[i + 1];
             switch (args[i]) {
@@ -105,25 +112,30 @@ public final class OptimizerBench {
                     double[] ms = "mlp".equals(model)
                             ? mlp(optimizer, "trainer".equals(mode), warmup, steps)
                             : gpt(optimizer, warmup, steps);
-                    System.out.printf(Locale.ROOT, "%-4s %-8s %-9s %s%n", model, mode, optimizer, summary(ms));
+                    System.out.printf(Locale.ROOT, "%-4s %-8s %-13s %s%n", model, mode, optimizer, summary(ms));
                 }
             }
         }
     }
 
+    /**
+     * The optimizer of a name; a {@code -ops} suffix turns the fused CPU update off, leaving the
+     * engine array operations that other devices use.
+     */
     private static Optimizer optimizer(String name, MuModel model) {
-        switch (name) {
+        boolean fused = !name.endsWith("-ops");
+        switch (name.replace("-ops", "")) {
             case "mu-adam":
-                return model.adam(LR).build();
+                return model.adam(LR).optFusedCpuUpdate(fused).build();
             case "mu-adamw":
-                return model.adamW(LR, 0.01f).build();
+                return model.adamW(LR, 0.01f).optFusedCpuUpdate(fused).build();
             case "mu-sgd":
-                return model.sgd(10 * LR).optMomentum(0.9).build();
+                return model.sgd(10 * LR).optMomentum(0.9).optFusedCpuUpdate(fused).build();
             case "djl-adam":
                 return Optimizer.adam().optLearningRateTracker(Tracker.fixed(LR)).build();
             default:
-                throw new IllegalArgumentException(
-                        "Unknown optimizer " + name + ": use mu-adam, mu-adamw, mu-sgd or djl-adam");
+                throw new IllegalArgumentException("Unknown optimizer " + name
+                        + ": use mu-adam, mu-adamw, mu-sgd (each optionally with -ops) or djl-adam");
         }
     }
 
@@ -202,9 +214,6 @@ public final class OptimizerBench {
                 long end = System.nanoTime();
                 if (i >= warmup) {
                     ms[i - warmup] = (end - start) / 1e6;
-                }
-                if (Boolean.getBoolean("bench.verbose")) {
-                    System.out.printf(Locale.ROOT, "  step %d: %.1f ms%n", i, (end - start) / 1e6);
                 }
             }
             return ms;
