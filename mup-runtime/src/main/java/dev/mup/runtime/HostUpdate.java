@@ -26,8 +26,11 @@ import java.util.stream.IntStream;
  */
 final class HostUpdate {
 
-    /** Elements per chunk: the four scratch arrays (32 KiB) stay in the L1/L2 cache. */
-    static final int CHUNK = 2048;
+    /**
+     * Elements per chunk (1 KiB per array). Measured on the 29M-parameter MLP: 256 streams at
+     * about twice the rate of 2048, while 128 and 512 are slightly slower than 256.
+     */
+    static final int CHUNK = 256;
 
     /** Elements per parallel task. */
     private static final int BLOCK = 1 << 17;
