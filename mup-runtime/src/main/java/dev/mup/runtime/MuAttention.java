@@ -135,14 +135,14 @@ public final class MuAttention extends AbstractBlock implements Observable {
         NDArray q = heads(query.forward(parameterStore, new NDList(x), training).singletonOrThrow(), batch, length);
         NDArray k = heads(key.forward(parameterStore, new NDList(x), training).singletonOrThrow(), batch, length);
         NDArray v = heads(value.forward(parameterStore, new NDList(x), training).singletonOrThrow(), batch, length);
-        NDArray logits = q.matMul(k.transpose(0, 1, 3, 2)).mul(logitScale);
+        NDArray logits = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), logitScale);
         observer.report(".logits", logits);
         NDManager manager = x.getManager();
         NDArray positions = manager.arange((int) length);
         // causal mask as an additive bias (broadcast over batch and heads): 0 where a position
         // may attend, a large negative number where it would look ahead
         NDArray future = positions.reshape(length, 1).lt(positions.reshape(1, length));
-        NDArray maskBias = future.toType(logits.getDataType(), false).mul(-1e9f);
+        NDArray maskBias = Scalars.times(future.toType(logits.getDataType(), false), -1e9f);
         NDArray attended = logits.add(maskBias).softmax(-1).matMul(v);
         NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, length, modelDim);
         return output.forward(parameterStore, new NDList(merged), training);

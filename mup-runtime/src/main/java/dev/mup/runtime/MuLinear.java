@@ -88,7 +88,7 @@ public class MuLinear extends Linear implements Observable {
             PairList<String, Object> params) {
         NDList in = inputs;
         if (inputMultiplier != 1f) {
-            NDArray scaled = inputs.singletonOrThrow().mul(inputMultiplier);
+            NDArray scaled = Scalars.times(inputs.singletonOrThrow(), inputMultiplier);
             in = new NDList(scaled);
         }
         NDList out = super.forwardInternal(parameterStore, in, training, params);

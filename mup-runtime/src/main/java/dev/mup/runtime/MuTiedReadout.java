@@ -78,7 +78,7 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
         NDArray table = parameterStore.getValue(table(), x.getDevice(), training);
-        NDArray logits = x.mul(logitMultiplier).matMul(table.transpose());
+        NDArray logits = Scalars.times(x, logitMultiplier).matMul(table.transpose());
         observer.report("", logits);
         return new NDList(logits);
     }
