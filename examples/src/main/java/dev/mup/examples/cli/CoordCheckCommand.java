@@ -69,6 +69,10 @@ final class CoordCheckCommand implements Callable<Integer> {
             description = "UTF-8 text to train the GPT on (default: the built-in corpus).")
     Path text;
 
+    @Option(names = "--tied-readout",
+            description = "GPT only: tie the readout to the token embedding (default: a readout of its own).")
+    boolean tiedReadout;
+
     @Option(names = "--json", description = "Write the records to this JSON file.")
     Path json;
 
@@ -84,6 +88,9 @@ final class CoordCheckCommand implements Callable<Integer> {
         if (text != null && "mlp".equals(model)) {
             throw new ParameterException(spec.commandLine(), "--text applies to the gpt model, not mlp");
         }
+        if (tiedReadout && "mlp".equals(model)) {
+            throw new ParameterException(spec.commandLine(), "--tied-readout applies to the gpt model, not mlp");
+        }
         Parametrization parametrization = parseParam();
         if (widths.size() < 2 || widths.stream().anyMatch(w -> w <= 0)) {
             throw new ParameterException(spec.commandLine(),
@@ -98,8 +105,9 @@ final class CoordCheckCommand implements Callable<Integer> {
         String modelName;
         if ("gpt".equals(model)) {
             CharCorpus corpus = text == null ? CharCorpus.builtIn() : CharCorpus.read(text);
-            check = GptCoordinateCheck.create(corpus, options, optimizer.rule(), lr, widths, steps, seeds);
-            modelName = "GPT (" + (text == null ? corpus.name() : text.getFileName()) + ")";
+            check = GptCoordinateCheck.create(
+                    corpus, options, optimizer.rule(), lr, widths, steps, seeds, tiedReadout);
+            modelName = (tiedReadout ? "tied-readout GPT (" : "GPT (") + (text == null ? corpus.name() : text.getFileName()) + ")";
         } else {
             check = MlpCoordinateCheck.create(options, optimizer.rule(), lr, widths, steps, seeds);
             modelName = "MLP";

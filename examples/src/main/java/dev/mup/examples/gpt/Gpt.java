@@ -1,6 +1,5 @@
 package dev.mup.examples.gpt;
 
-import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -15,8 +14,6 @@ import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
 import dev.mup.runtime.MuEmbedding;
 import dev.mup.runtime.MuLayerNorm;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 
 /**
@@ -71,26 +68,14 @@ public class Gpt extends AbstractBlock {
      *     multiple of {@code headSize}
      */
     public Gpt(int vocabulary, int context, int layers, int dModel, int headSize) {
-        requirePositive("vocabulary", vocabulary);
-        requirePositive("context", context);
-        requirePositive("layers", layers);
-        requirePositive("dModel", dModel);
-        requirePositive("headSize", headSize);
-        if (dModel % headSize != 0) {
-            throw new IllegalArgumentException(
-                    "Gpt dModel (" + dModel + ") must be a multiple of the head size (" + headSize + ")");
-        }
+        GptTrunk.checkSizes("Gpt", vocabulary, context, layers, dModel, headSize);
         this.dModel = dModel;
         this.dFfn = 4 * dModel;
         this.vocabulary = vocabulary;
         this.context = context;
         tokens = addChildBlock("tokens", new MuEmbedding(vocabulary, dModel));
         positions = addChildBlock("positions", new MuEmbedding(context, dModel));
-        List<GptBlock> stack = new ArrayList<>(layers);
-        for (int i = 0; i < layers; i++) {
-            stack.add(addChildBlock("block" + i, new GptBlock(dModel, dFfn, headSize)));
-        }
-        blocks = Collections.unmodifiableList(stack);
+        blocks = GptTrunk.blocks(layers, i -> addChildBlock("block" + i, new GptBlock(dModel, dFfn, headSize)));
         finalNorm = addChildBlock("finalNorm", MuLayerNorm.builder().build());
         readout = addChildBlock("readout", Linear.builder().setUnits(vocabulary).build());
     }
@@ -119,16 +104,9 @@ public class Gpt extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        NDArray ids = inputs.singletonOrThrow();
-        long length = ids.getShape().get(1);
-        NDArray where = ids.getManager().arange(0, (int) length, 1, DataType.INT32, ids.getDevice());
-        NDArray x = tokens.forward(parameterStore, new NDList(ids), training).singletonOrThrow()
-                .add(positions.forward(parameterStore, new NDList(where), training).singletonOrThrow());
-        NDList h = new NDList(x);
-        for (GptBlock block : blocks) {
-            h = block.forward(parameterStore, h, training);
-        }
-        return readout.forward(parameterStore, finalNorm.forward(parameterStore, h, training), training);
+        NDList hidden = GptTrunk.hidden(
+                parameterStore, inputs.singletonOrThrow(), tokens, positions, blocks, finalNorm, training);
+        return readout.forward(parameterStore, hidden, training);
     }
 
     @Override
@@ -139,24 +117,7 @@ public class Gpt extends AbstractBlock {
 
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        Shape in = inputShapes[0];
-        if (in.dimension() != 2 || in.get(1) > context) {
-            throw new IllegalArgumentException(
-                    "Gpt expects token ids of shape (batch, sequence ≤ " + context + "), got " + in);
-        }
-        Shape hidden = new Shape(in.get(0), in.get(1), dModel);
-        tokens.initialize(manager, dataType, in);
-        positions.initialize(manager, dataType, new Shape(in.get(1)));
-        for (GptBlock block : blocks) {
-            block.initialize(manager, dataType, hidden);
-        }
-        finalNorm.initialize(manager, dataType, hidden);
-        readout.initialize(manager, dataType, hidden);
-    }
-
-    private static void requirePositive(String name, int value) {
-        if (value <= 0) {
-            throw new IllegalArgumentException("Gpt " + name + " must be positive, got " + value);
-        }
+        GptTrunk.initialize("Gpt", context, dModel, manager, dataType, inputShapes[0],
+                tokens, positions, blocks, finalNorm, readout);
     }
 }

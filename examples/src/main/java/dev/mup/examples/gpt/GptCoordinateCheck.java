@@ -3,6 +3,7 @@ package dev.mup.examples.gpt;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.UpdateRule;
 import dev.mup.runtime.coord.CoordinateCheck;
@@ -35,6 +36,8 @@ public final class GptCoordinateCheck {
      * @param widths the widths ({@code dModel}), multiples of {@link #HEAD_SIZE}
      * @param steps steps T
      * @param seeds seeds averaged over
+     * @param tiedReadout whether the readout is tied to the token embedding ({@link TiedGpt})
+     *     instead of a {@code Linear} of its own ({@link Gpt})
      * @return the check, ready to run
      */
     public static CoordinateCheck create(
@@ -44,7 +47,8 @@ public final class GptCoordinateCheck {
             float lr,
             List<Integer> widths,
             int steps,
-            int seeds) {
+            int seeds,
+            boolean tiedReadout) {
         for (int width : widths) {
             if (width % HEAD_SIZE != 0) {
                 throw new IllegalArgumentException(
@@ -57,7 +61,9 @@ public final class GptCoordinateCheck {
                 .seeds(seeds)
                 .models((width, seed, manager) -> {
                     Engine.getInstance().setRandomSeed(1000 + seed);
-                    GptMuP gpt = new GptMuP(options, corpus.vocabulary(), SEQUENCE, LAYERS, width, HEAD_SIZE);
+                    MuModel gpt = tiedReadout
+                            ? new TiedGptMuP(options, corpus.vocabulary(), SEQUENCE, LAYERS, width, HEAD_SIZE)
+                            : new GptMuP(options, corpus.vocabulary(), SEQUENCE, LAYERS, width, HEAD_SIZE);
                     gpt.initialize(manager, DataType.FLOAT32, new Shape(BATCH, SEQUENCE));
                     return gpt;
                 })

@@ -23,12 +23,20 @@ import org.junit.jupiter.api.Test;
 class GptCoordinateCheckTest {
 
     private static final List<Integer> WIDTHS = List.of(32, 64, 128, 256, 512);
+    private static final List<Integer> TIED_WIDTHS = List.of(64, 128, 256, 512);
     private static final float LR = 0.01f;
 
-    private static CoordinateCheckResult check(Parametrization parametrization) throws IOException {
+    private static CoordinateCheckResult check(Parametrization parametrization, boolean tiedReadout)
+            throws IOException {
+        return check(parametrization, tiedReadout, WIDTHS);
+    }
+
+    private static CoordinateCheckResult check(
+            Parametrization parametrization, boolean tiedReadout, List<Integer> widths) throws IOException {
         CharCorpus corpus = CharCorpus.read(SharedData.tinyShakespeare());
         MuOptions options = MuOptions.builder().parametrization(parametrization).build();
-        return GptCoordinateCheck.create(corpus, options, UpdateRule.ADAM, LR, WIDTHS, 4, 2).run((d, t) -> {});
+        return GptCoordinateCheck.create(corpus, options, UpdateRule.ADAM, LR, widths, 4, 2, tiedReadout)
+                .run((d, t) -> {});
     }
 
     /** Layers whose output lives in the hidden (width-sized) space: every Linear but the readout. */
@@ -44,7 +52,7 @@ class GptCoordinateCheckTest {
 
     @Test
     void underMupEveryLayerIsRecordedAndHiddenActivationsStayFlat() throws IOException {
-        CoordinateCheckResult result = check(Parametrization.MUP);
+        CoordinateCheckResult result = check(Parametrization.MUP, false);
         assertEquals(WIDTHS, result.widths());
         List<String> layers = result.layers();
         for (String expected : List.of("tokens", "positions", "blocks.0.attentionNorm", "blocks.0.attention.query",
@@ -61,11 +69,29 @@ class GptCoordinateCheckTest {
 
     @Test
     void underSpSomeHiddenActivationGrowsWithWidth() throws IOException {
-        CoordinateCheckResult result = check(Parametrization.SP);
+        CoordinateCheckResult result = check(Parametrization.SP, false);
         String worst = result.worstLayer(hiddenLayers(result));
         assertTrue(result.spread(worst, 4) > 3,
                 "SP should blow up after Adam steps; worst hidden layer " + worst + " spreads "
                         + result.spread(worst, 4));
         assertTrue(result.growth(worst, 4) > 1, "and it grows (not shrinks) with width");
+    }
+
+    @Test
+    void withTiedReadoutUnderMupHiddenActivationsStayFlatAndLogitsDoNotGrow() throws IOException {
+        // from the base width up: below it (width 32, logit multiplier 2) the random part of
+        // x·Eᵀ/m, which shrinks like 1/√m, still dominates the logits and saturates the softmax
+        CoordinateCheckResult result = check(Parametrization.MUP, true, TIED_WIDTHS);
+        List<String> hidden = hiddenLayers(result);
+        assertEquals(12, hidden.size(), "4 projections + up + down in each of 2 blocks: " + hidden);
+        for (String layer : hidden) {
+            assertTrue(result.spread(layer, 4) <= 1.5,
+                    "μP tied GPT " + layer + " at t = 4: spread " + result.spread(layer, 4));
+        }
+        // without the 1/m on the logits, the table's updates, aligned with the hidden state,
+        // would make x·Eᵀ grow like the width (SP's tied logits grow ~10× over this range)
+        assertTrue(result.growth("output", 4) <= 1,
+                "μP tied GPT logits at t = 4 must not grow with width: wide/narrow "
+                        + result.growth("output", 4));
     }
 }

@@ -17,8 +17,11 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import dev.mup.examples.gpt.CharCorpus;
 import dev.mup.examples.gpt.GptMuP;
+import dev.mup.examples.gpt.TiedGptMuP;
 import dev.mup.examples.gpt.SequenceLoss;
+import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
+import dev.mup.runtime.MuTiedReadout;
 import dev.mup.runtime.MuParameter;
 import dev.mup.runtime.ParameterClass;
 import dev.mup.runtime.Parametrization;
@@ -42,7 +45,23 @@ class GptModelTest {
         return gpt;
     }
 
-    private static List<Float> train(GptMuP gpt, int steps) {
+    private static TiedGptMuP tiedGpt(NDManager manager, MuOptions options, int width, int seed) {
+        Engine.getInstance().setRandomSeed(seed);
+        TiedGptMuP gpt = new TiedGptMuP(options, CORPUS.vocabulary(), SEQUENCE, 2, width, 16);
+        gpt.initialize(manager, DataType.FLOAT32, new Shape(BATCH, SEQUENCE));
+        return gpt;
+    }
+
+    private static MuTiedReadout readout(TiedGptMuP gpt) {
+        // DJL prefixes child names with their position ("05readout"): find the readout by type
+        return gpt.getChildren().values().stream()
+                .filter(MuTiedReadout.class::isInstance)
+                .map(MuTiedReadout.class::cast)
+                .findFirst()
+                .orElseThrow();
+    }
+
+    private static List<Float> train(MuModel gpt, int steps) {
         List<Float> losses = new ArrayList<>();
         try (Model model = Model.newInstance("gpt")) {
             model.setBlock(gpt);
@@ -74,6 +93,36 @@ class GptModelTest {
             List<Float> wideMup = train(gpt(manager, MuOptions.defaults(), 128, 5), 6);
             List<Float> wideSp = train(gpt(manager, SP, 128, 5), 6);
             assertNotEquals(wideSp, wideMup, "μP and SP differ at 2× the base width");
+        }
+    }
+
+    @Test
+    void withTiedReadoutAtBaseWidthMupTrainsExactlyLikeTheStandardParametrization() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            List<Float> mup = train(tiedGpt(manager, MuOptions.defaults(), 64, 5), 6);
+            List<Float> sp = train(tiedGpt(manager, SP, 64, 5), 6);
+            assertEquals(sp, mup, "μP and SP tied GPT losses at base width");
+            List<Float> wideMup = train(tiedGpt(manager, MuOptions.defaults(), 128, 5), 6);
+            List<Float> wideSp = train(tiedGpt(manager, SP, 128, 5), 6);
+            assertNotEquals(wideSp, wideMup, "μP and SP tied GPT differ at 2× the base width");
+        }
+    }
+
+    @Test
+    void tiedReadoutReusesTheInputLikeTokenTableAndScalesTheLogits() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            TiedGptMuP gpt = tiedGpt(manager, MuOptions.defaults(), 256, 1);
+            Map<String, ParameterClass> byName = new java.util.HashMap<>();
+            gpt.muParametrization().parameters().forEach(p -> byName.put(p.name(), p.parameterClass()));
+            assertEquals(ParameterClass.INPUT_LIKE, byName.get("tokens.embedding"),
+                    "the shared table keeps the embedding's input-like rules");
+            assertTrue(byName.keySet().stream().noneMatch(n -> n.startsWith("readout")),
+                    "a tied readout has no parameter of its own: " + byName.keySet());
+            assertEquals(gpt.getParameters().size(), byName.size(), "every parameter declared");
+            // dModel 256 over base 64: width multiplier 4, so the logits are multiplied by 1/4
+            assertEquals(0.25f, readout(gpt).logitMultiplier(), "μP logit multiplier 1/widthMultiplier");
+            TiedGptMuP sp = tiedGpt(manager, SP, 256, 1);
+            assertEquals(1f, readout(sp).logitMultiplier(), "no multiplier in SP");
         }
     }
 
