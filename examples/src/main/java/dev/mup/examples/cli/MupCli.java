@@ -23,6 +23,7 @@ import picocli.CommandLine.Command;
             SweepCommand.class,
             ReportCommand.class,
             TransferCommand.class,
+            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MupCli {
