@@ -59,7 +59,8 @@ public final class DeviceOption {
      */
     @Option(names = "--precision", paramLabel = "PRECISION",
             description = "fp32 (default), or fp16: float16 compute with float32 weights, float32"
-                    + " optimizer state and loss scaling.")
+                    + " optimizer state and loss scaling. fp16 is meant for GPUs: on most CPUs"
+                    + " PyTorch's float16 matrix products are many times slower than float32's.")
     void setPrecision(String name) {
         String n = name.trim().toLowerCase(Locale.ROOT);
         try {
