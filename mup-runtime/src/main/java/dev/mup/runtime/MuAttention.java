@@ -137,12 +137,13 @@ public final class MuAttention extends AbstractBlock implements Observable {
         NDArray v = heads(value.forward(parameterStore, new NDList(x), training).singletonOrThrow(), batch, length);
         NDArray logits = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), logitScale);
         observer.report(".logits", logits);
-        NDManager manager = x.getManager();
-        NDArray positions = manager.arange((int) length);
+        NDArray positions = x.getManager().arange(0, (int) length, 1, DataType.INT32, x.getDevice());
         // causal mask as an additive bias (broadcast over batch and heads): 0 where a position
-        // may attend, a large negative number where it would look ahead
+        // may attend, a large negative number where it would look ahead. Built in float32 and
+        // then cast: in float16, -1e9 is -inf, and 0 · -inf would be NaN where attending is allowed
         NDArray future = positions.reshape(length, 1).lt(positions.reshape(1, length));
-        NDArray maskBias = Scalars.times(future.toType(logits.getDataType(), false), -1e9f);
+        NDArray maskBias = Scalars.times(future.toType(DataType.FLOAT32, false), -1e9f)
+                .toType(logits.getDataType(), false);
         NDArray attended = logits.add(maskBias).softmax(-1).matMul(v);
         NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, length, modelDim);
         return output.forward(parameterStore, new NDList(merged), training);

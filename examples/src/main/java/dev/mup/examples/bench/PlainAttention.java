@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.mup.runtime.Scalars;
 
 /**
  * Multi-head causal self-attention written with DJL's own {@link Linear} layers and nothing from
@@ -65,10 +66,12 @@ final class PlainAttention extends AbstractBlock {
         NDArray q = split(query.forward(parameterStore, inputs, training).singletonOrThrow(), batch, length);
         NDArray k = split(key.forward(parameterStore, inputs, training).singletonOrThrow(), batch, length);
         NDArray v = split(value.forward(parameterStore, inputs, training).singletonOrThrow(), batch, length);
-        NDArray logits = q.matMul(k.transpose(0, 1, 3, 2)).mul(logitScale);
-        NDArray positions = x.getManager().arange((int) length);
+        // Scalars.times, not mul(float): DJL keeps that constant in a Java buffer autograd outlives
+        NDArray logits = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), logitScale);
+        NDArray positions = x.getManager().arange(0, (int) length, 1, DataType.INT32, x.getDevice());
         NDArray future = positions.reshape(length, 1).lt(positions.reshape(1, length));
-        NDArray maskBias = future.toType(logits.getDataType(), false).mul(-1e9f);
+        NDArray maskBias = Scalars.times(future.toType(DataType.FLOAT32, false), -1e9f)
+                .toType(logits.getDataType(), false);
         NDArray attended = logits.add(maskBias).softmax(-1).matMul(v);
         NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, length, modelDim);
         return output.forward(parameterStore, new NDList(merged), training);

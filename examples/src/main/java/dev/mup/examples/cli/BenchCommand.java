@@ -1,7 +1,5 @@
 package dev.mup.examples.cli;
 
-import ai.djl.Device;
-import ai.djl.engine.Engine;
 import dev.mup.examples.bench.BenchResult;
 import dev.mup.examples.bench.BenchSettings;
 import dev.mup.examples.bench.StepBench;
@@ -11,7 +9,9 @@ import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import dev.mup.runtime.precision.Precision;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,6 +31,8 @@ import picocli.CommandLine.Spec;
 final class BenchCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+
+    @Mixin DeviceOption devices;
 
     @Option(names = "--widths", split = ",", defaultValue = "128,256,512",
             description = "Widths (dModel) to time (default 128,256,512).")
@@ -66,7 +68,12 @@ final class BenchCommand implements Callable<Integer> {
         try {
             BenchSettings settings = new BenchSettings(widths, layers, headSize, sequence, batch, warmup, steps);
             CharCorpus corpus = text == null ? CharCorpus.builtIn() : CharCorpus.read(text);
-            bench = new StepBench(settings, corpus, device());
+            if (devices.precision() != Precision.FP32) {
+                throw new IllegalArgumentException(
+                        "bench times float32 training steps; --precision " + devices.precision()
+                                + " is for the training commands");
+            }
+            bench = new StepBench(settings, corpus, devices.device());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -78,10 +85,5 @@ final class BenchCommand implements Callable<Integer> {
             BenchReport.writeJson(result, json);
         }
         return 0;
-    }
-
-    /** The device to run on; a shared {@code --device} option will choose it. */
-    private static Device device() {
-        return Engine.getInstance().defaultDevice();
     }
 }

@@ -10,6 +10,7 @@ import dev.mup.runtime.Parametrization;
 import dev.mup.runtime.coord.CoordinateCheck;
 import dev.mup.runtime.coord.CoordinateCheckResult;
 import dev.mup.runtime.coord.CoordinateRecord;
+import dev.mup.runtime.precision.Precision;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
@@ -21,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -41,6 +43,8 @@ final class CoordCheckCommand implements Callable<Integer> {
     static final double FLAT = 1.5;
 
     @Spec CommandSpec spec;
+
+    @Mixin DeviceOption devices;
 
     @Option(names = "--model", defaultValue = "mlp",
             description = "Example model: mlp (built-in teacher task) or gpt (character-level, on --text).")
@@ -101,22 +105,25 @@ final class CoordCheckCommand implements Callable<Integer> {
                     "--steps, --seeds and --lr must be positive");
         }
         MuOptions options = MuOptions.builder().parametrization(parametrization).build();
-        CoordinateCheck check;
+        CoordinateCheck.Builder configured;
         String modelName;
         if ("gpt".equals(model)) {
             CharCorpus corpus = text == null ? CharCorpus.builtIn() : CharCorpus.read(text);
-            check = GptCoordinateCheck.create(
+            configured = GptCoordinateCheck.builder(
                     corpus, options, optimizer.rule(), lr, widths, steps, seeds, tiedReadout);
-            modelName = (tiedReadout ? "tied-readout GPT (" : "GPT (") + (text == null ? corpus.name() : text.getFileName()) + ")";
+            modelName = (tiedReadout ? "tied-readout GPT (" : "GPT (")
+                    + (text == null ? corpus.name() : text.getFileName()) + ")";
         } else {
-            check = MlpCoordinateCheck.create(options, optimizer.rule(), lr, widths, steps, seeds);
+            configured = MlpCoordinateCheck.builder(options, optimizer.rule(), lr, widths, steps, seeds);
             modelName = "MLP";
         }
+        CoordinateCheck check = configured.device(devices.device()).precision(devices.precision()).build();
+        System.err.printf(Locale.ROOT, "coord-check: training on %s in %s%n", check.device(), check.precision());
         CoordinateCheckResult result = check.run((done, total) ->
                 System.err.printf(Locale.ROOT, "coord-check: %d/%d runs%n", done, total));
 
         String title = parametrization.name().replace("MUP", "μP") + " " + modelName + ", " + optimizer
-                + " lr " + lr;
+                + " lr " + lr + (check.precision() == Precision.FP32 ? "" : ", " + check.precision());
         PrintWriter out = spec.commandLine().getOut();
         out.print(table(result, title));
         out.flush();

@@ -1,5 +1,6 @@
 package dev.mup.examples.cli;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -8,11 +9,13 @@ import dev.mup.examples.data.TeacherTask;
 import dev.mup.examples.mlp.MlpMuP;
 import dev.mup.examples.train.ClassifierTraining;
 import dev.mup.runtime.MuOptions;
+import dev.mup.runtime.precision.Precision;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -31,6 +34,8 @@ import picocli.CommandLine.Spec;
 final class DemoCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+
+    @Mixin DeviceOption devices;
 
     @Option(names = "--widths", split = ",", defaultValue = "64,1024",
             description = "Widths to train (default 64,1024; 64 is the base width).")
@@ -71,13 +76,17 @@ final class DemoCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         TeacherTask data = TeacherTask.generate(steps * batch, FEATURES, CLASSES, seed);
+        Device device = devices.device();
+        Precision precision = devices.precision();
         out.printf("Training the μP MLP %d → width → width → %d on %d synthetic examples,"
-                        + " %s lr %s, %d steps of batch %d, at widths %s.%n%n",
-                FEATURES, CLASSES, data.size(), optimizer, lr, steps, batch, widths);
+                        + " %s lr %s, %d steps of batch %d, at widths %s%s.%n%n",
+                FEATURES, CLASSES, data.size(), optimizer, lr, steps, batch, widths,
+                precision == Precision.FP32 ? "" : ", in " + precision);
+        System.err.printf("demo: training on %s in %s%n", device, precision);
         List<List<Float>> curves = new ArrayList<>();
         for (int width : widths) {
             Engine.getInstance().setRandomSeed((int) seed);
-            try (NDManager manager = NDManager.newBaseManager()) {
+            try (NDManager manager = NDManager.newBaseManager(device)) {
                 MlpMuP model = new MlpMuP(MuOptions.defaults(), width, FEATURES, CLASSES);
                 model.initialize(manager, DataType.FLOAT32, new Shape(batch, FEATURES));
                 if (width == widths.get(widths.size() - 1)) {
@@ -88,7 +97,7 @@ final class DemoCommand implements Callable<Integer> {
                 }
                 int w = width;
                 List<Float> losses = ClassifierTraining.train(
-                        model, optimizer.build(model, lr, 0f), data, steps, batch,
+                        model, optimizer.build(model, lr, 0f), data, steps, batch, device, precision,
                         step -> {
                             if (step % REPORT_EVERY == 0) {
                                 System.err.printf("  width %d: step %d/%d%n", w, step, steps);

@@ -47,7 +47,9 @@ public final class MupCli {
      */
     public static int run(String... args) {
         configureEnvironment();
-        return new CommandLine(new MupCli())
+        CommandLine cli = new CommandLine(new MupCli());
+        CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
+        return cli
                 .registerConverter(dev.mup.runtime.InitMode.class, dev.mup.runtime.InitMode::parse)
                 .registerConverter(OptimizerChoice.class, OptimizerChoice::parse)
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -56,6 +58,15 @@ public final class MupCli {
                     commandLine.getErr().println("mup-examples " + commandLine.getCommandName()
                             + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
                     return 1;
+                })
+                .setParameterExceptionHandler((e, arguments) -> {
+                    // a device or precision the machine lacks: the usage would not help
+                    if (e instanceof DeviceOption.Unavailable) {
+                        e.getCommandLine().getErr().println(
+                                "mup-examples " + e.getCommandLine().getCommandName() + ": " + e.getMessage());
+                        return 2;
+                    }
+                    return usage.handleParseException(e, arguments);
                 })
                 .execute(args);
     }

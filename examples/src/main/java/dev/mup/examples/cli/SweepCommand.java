@@ -21,6 +21,7 @@ import java.util.Locale;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,6 +39,8 @@ import picocli.CommandLine.Spec;
 final class SweepCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
+
+    @Mixin DeviceOption devices;
 
     @Option(names = "--model", defaultValue = "mlp", description = "mlp (built-in data) or gpt (--text).")
     String model;
@@ -130,13 +133,14 @@ final class SweepCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--text applies to the gpt model, not " + model);
             }
             settings = new SweepSettings(model, params, widths, seeds, steps, batch, sequence, layers,
-                    headSize, optimizer, beta1, beta2, data, validBatches, space.describe());
+                    headSize, optimizer, beta1, beta2, data, validBatches, space.describe(), devices.precision());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         List<TrialSpec> trials = trials(settings, space.points());
         String name = worker != null ? worker : defaultWorker();
-        TrialTrainer trainer = new TrialTrainer(settings, corpus);
+        TrialTrainer trainer = new TrialTrainer(settings, corpus, devices.device(), settings.precision());
+        System.err.printf(Locale.ROOT, "sweep: training on %s in %s%n", devices.device(), settings.precision());
         ProgressBar bar = new ProgressBar(System.err, System.console() != null);
         int finished;
         SweepProgress progress;

@@ -5,6 +5,7 @@ import dev.mup.examples.gpt.CharCorpus;
 import dev.mup.examples.sweep.SweepAnalysis;
 import dev.mup.examples.sweep.SweepSettings;
 import dev.mup.examples.sweep.TrialTrainer;
+import dev.mup.runtime.precision.Precision;
 import dev.mup.runtime.sweep.TrialResult;
 import dev.mup.runtime.sweep.TrialSpec;
 import dev.mup.runtime.sweep.TrialStore;
@@ -19,6 +20,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -38,6 +40,8 @@ final class TransferCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
+    @Mixin DeviceOption devices;
+
     @Option(names = "--store", defaultValue = "jdbc:sqlite:sweep.db", description = "The sweep's store.")
     String store;
 
@@ -50,7 +54,8 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--out", defaultValue = "transfer.json", description = "Target configuration (default transfer.json).")
     Path outFile;
 
-    @Option(names = "--verify", description = "Train the target width with the transferred values.")
+    @Option(names = "--verify", description = "Train the target width with the transferred values,"
+            + " on --device, in the sweep's precision unless --precision is given.")
     boolean verify;
 
     @Option(names = "--text", description = "The sweep's text, for --verify of a GPT sweep.")
@@ -83,7 +88,8 @@ final class TransferCommand implements Callable<Integer> {
                 ? new TextTable("param", "hyperparameters (tuned at width " + proxy + ")", "proxy loss",
                         "target loss (width " + targetWidth + ")")
                 : new TextTable("param", "hyperparameters (tuned at width " + proxy + ")", "proxy loss");
-        TrialTrainer trainer = verify ? new TrialTrainer(settings, corpus) : null;
+        Precision precision = devices.precisionOr(settings.precision());
+        TrialTrainer trainer = verify ? new TrialTrainer(settings, corpus, devices.device(), precision) : null;
         for (String param : settings.parametrizations()) {
             SweepAnalysis.Best best = analysis.best(param, proxy).orElse(null);
             if (best == null) {
@@ -98,9 +104,13 @@ final class TransferCommand implements Callable<Integer> {
             config.put("proxyValidationLoss", best.loss());
             String name = "mup".equals(param) ? "μP" : "SP";
             if (verify) {
-                System.err.printf(Locale.ROOT, "transfer: training %s at width %d...%n", name, targetWidth);
+                System.err.printf(Locale.ROOT, "transfer: training %s at width %d on %s in %s...%n",
+                        name, targetWidth, devices.device(), precision);
                 TrialResult r = trainer.run(new TrialSpec(param, targetWidth, 1, best.hyperparameters()));
                 config.put("targetValidationLoss", r.diverged() ? null : r.validLoss());
+                if (precision != Precision.FP32) {
+                    config.put("targetPrecision", precision.toString());
+                }
                 config.put("targetDiverged", r.diverged());
                 table.row(name, best.hyperparameters(), best.loss(), r.diverged() ? "diverged" : r.validLoss());
             } else {

@@ -27,7 +27,7 @@ public final class GptCoordinateCheck {
     private GptCoordinateCheck() {}
 
     /**
-     * Configures the check.
+     * Configures the check on the engine's default device, in float32.
      *
      * @param corpus the text
      * @param options μP or SP, and the other options of the model
@@ -41,6 +41,32 @@ public final class GptCoordinateCheck {
      * @return the check, ready to run
      */
     public static CoordinateCheck create(
+            CharCorpus corpus,
+            MuOptions options,
+            UpdateRule rule,
+            float lr,
+            List<Integer> widths,
+            int steps,
+            int seeds,
+            boolean tiedReadout) {
+        return builder(corpus, options, rule, lr, widths, steps, seeds, tiedReadout).build();
+    }
+
+    /**
+     * Configures the check, leaving the device and precision to set.
+     *
+     * @param corpus the text
+     * @param options μP or SP, and the other options of the model
+     * @param rule Adam or SGD
+     * @param lr the global learning rate
+     * @param widths the widths ({@code dModel}), multiples of {@link #HEAD_SIZE}
+     * @param steps steps T
+     * @param seeds seeds averaged over
+     * @param tiedReadout whether the readout is tied to the token embedding ({@link TiedGpt})
+     *     instead of a {@code Linear} of its own ({@link Gpt})
+     * @return the configured builder
+     */
+    public static CoordinateCheck.Builder builder(
             CharCorpus corpus,
             MuOptions options,
             UpdateRule rule,
@@ -69,7 +95,6 @@ public final class GptCoordinateCheck {
                 })
                 .optimizers(m -> rule == UpdateRule.SGD ? m.sgd(lr).build() : m.adam(lr).build())
                 .batches((manager, step) -> corpus.trainBatch(manager, BATCH, SEQUENCE, 1234, step))
-                .loss(new SequenceLoss())
-                .build();
+                .loss(new SequenceLoss());
     }
 }

@@ -26,7 +26,7 @@ public final class MlpCoordinateCheck {
     private MlpCoordinateCheck() {}
 
     /**
-     * Configures the check.
+     * Configures the check on the engine's default device, in float32.
      *
      * @param options μP or SP, and the other options of the model
      * @param rule Adam or SGD
@@ -37,6 +37,22 @@ public final class MlpCoordinateCheck {
      * @return the check, ready to run
      */
     public static CoordinateCheck create(
+            MuOptions options, UpdateRule rule, float lr, List<Integer> widths, int steps, int seeds) {
+        return builder(options, rule, lr, widths, steps, seeds).build();
+    }
+
+    /**
+     * Configures the check, leaving the device and precision to set.
+     *
+     * @param options μP or SP, and the other options of the model
+     * @param rule Adam or SGD
+     * @param lr the global learning rate
+     * @param widths the widths
+     * @param steps steps T
+     * @param seeds seeds averaged over
+     * @return the configured builder
+     */
+    public static CoordinateCheck.Builder builder(
             MuOptions options, UpdateRule rule, float lr, List<Integer> widths, int steps, int seeds) {
         TeacherTask data = TeacherTask.generate(steps * BATCH, FEATURES, CLASSES, 1234);
         return CoordinateCheck.builder()
@@ -53,7 +69,6 @@ public final class MlpCoordinateCheck {
                 .batches((manager, step) -> new NDList[] {
                     new NDList(manager.create(data.inputs(step * BATCH, BATCH), new Shape(BATCH, FEATURES))),
                     new NDList(manager.create(data.labels(step * BATCH, BATCH)))
-                })
-                .build();
+                });
     }
 }

@@ -3,6 +3,7 @@ package dev.mup.examples.sweep;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.reflect.TypeToken;
+import dev.mup.runtime.precision.Precision;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,8 @@ import java.util.Map;
  * @param data the data: "teacher" for the MLP, the text's name and length for the GPT
  * @param validBatches batches the validation loss is averaged over
  * @param space the search space, as {@link SearchSpace#describe()}
+ * @param precision the arithmetic trials train in: it changes their losses, so workers in other
+ *     precisions cannot join (the device does not, and is each worker's own choice)
  */
 public record SweepSettings(
         String model,
@@ -44,7 +47,8 @@ public record SweepSettings(
         double beta2,
         String data,
         int validBatches,
-        Map<String, Object> space) {
+        Map<String, Object> space,
+        Precision precision) {
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
@@ -80,13 +84,18 @@ public record SweepSettings(
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("--beta1 and --beta2 must be in [0, 1)");
         }
+        if (precision == null) {
+            throw new IllegalArgumentException("the sweep's precision is missing");
+        }
         parametrizations = List.copyOf(parametrizations);
         widths = List.copyOf(widths.stream().sorted().toList());
         space = Map.copyOf(space);
     }
 
     /**
-     * The definition stored with the trials: the same settings always give the same text.
+     * The definition stored with the trials: the same settings always give the same text. The
+     * precision is written only when it is not float32, so that stores of sweeps made before it
+     * was an option keep their definition.
      *
      * @return pretty-printed JSON with keys in a fixed order
      */
@@ -109,6 +118,9 @@ public record SweepSettings(
         m.put("beta2", beta2);
         m.put("data", data);
         m.put("validBatches", validBatches);
+        if (precision != Precision.FP32) {
+            m.put("precision", precision.toString());
+        }
         m.put("space", new java.util.TreeMap<>(space));
         return GSON.toJson(m);
     }
@@ -146,7 +158,8 @@ public record SweepSettings(
                 ((Number) m.get("beta2")).doubleValue(),
                 (String) m.get("data"),
                 integer(m, "validBatches", 1),
-                space);
+                space,
+                m.containsKey("precision") ? Precision.parse((String) m.get("precision")) : Precision.FP32);
     }
 
     private static int integer(Map<String, Object> m, String key, int fallback) {

@@ -1,5 +1,6 @@
 package dev.mup.examples.sweep;
 
+import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -24,6 +25,8 @@ import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.Parametrization;
 import dev.mup.runtime.WeightDecayMode;
+import dev.mup.runtime.precision.Precision;
+import dev.mup.runtime.precision.TrainingStep;
 import dev.mup.runtime.sweep.TrialResult;
 import dev.mup.runtime.sweep.TrialRunner;
 import dev.mup.runtime.sweep.TrialSpec;
@@ -36,7 +39,8 @@ import java.util.Map;
  * parametrization with its hyperparameters, trains it for the sweep's steps and measures the
  * training loss (mean of the last tenth of the steps) and the validation loss (mean over held-out
  * batches). A loss that becomes NaN or infinite stops the trial early; the store records it as
- * diverged.
+ * diverged. Every array of a trial (model, optimizer state, batches) lives on the trainer's
+ * device; in mixed precision a step whose float16 gradients overflow is skipped, as usual.
  */
 public final class TrialTrainer implements TrialRunner {
 
@@ -50,16 +54,23 @@ public final class TrialTrainer implements TrialRunner {
     private final SweepSettings settings;
     private final CharCorpus corpus;
     private final TeacherTask teacher;
+    private final Device device;
+    private final Precision precision;
 
     /**
      * Creates the trainer of a sweep.
      *
      * @param settings the sweep
      * @param corpus the text, for the GPT; {@code null} for the MLP
+     * @param device where trials train
+     * @param precision the arithmetic they train in (a sweep trains in its own,
+     *     {@link SweepSettings#precision()}; a transfer may choose)
      */
-    public TrialTrainer(SweepSettings settings, CharCorpus corpus) {
+    public TrialTrainer(SweepSettings settings, CharCorpus corpus, Device device, Precision precision) {
         this.settings = settings;
         this.corpus = corpus;
+        this.device = device;
+        this.precision = precision;
         if ("gpt".equals(settings.model()) && corpus == null) {
             throw new IllegalArgumentException("the GPT needs a text");
         }
@@ -78,13 +89,16 @@ public final class TrialTrainer implements TrialRunner {
         Engine.getInstance().setRandomSeed((int) spec.seed());
         List<Float> losses = new ArrayList<>();
         double valid;
-        try (NDManager manager = NDManager.newBaseManager();
-                Model model = Model.newInstance("trial")) {
+        try (NDManager manager = NDManager.newBaseManager(device);
+                Model model = Model.newInstance("trial", device)) {
             MuModel block = build(options, spec.width(), manager);
-            model.setBlock(block);
+            model.setBlock(precision.apply(block));
             Optimizer optimizer = optimizer(block, (float) lr, h);
             Loss loss = "gpt".equals(settings.model()) ? new SequenceLoss() : Loss.softmaxCrossEntropyLoss();
-            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(optimizer))) {
+            DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+                    .optOptimizer(optimizer)
+                    .optDevices(new Device[] {device});
+            try (Trainer trainer = model.newTrainer(config)) {
                 for (int step = 0; step < settings.steps(); step++) {
                     try (NDManager batchManager = manager.newSubManager()) {
                         NDList[] batch = trainBatch(batchManager, spec.seed(), step);
@@ -96,9 +110,9 @@ public final class TrialTrainer implements TrialRunner {
                             if (!Float.isFinite(value)) {
                                 return new TrialResult(Double.NaN, Double.NaN, step + 1, seconds(start));
                             }
-                            collector.backward(l);
+                            TrainingStep.backward(trainer, collector, l);
                         }
-                        trainer.step();
+                        TrainingStep.step(trainer);
                         losses.add(value);
                     }
                 }

@@ -1,15 +1,20 @@
 package dev.mup.runtime.coord;
 
+import ai.djl.Device;
 import ai.djl.Model;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import dev.mup.runtime.MuModel;
+import dev.mup.runtime.precision.Precision;
+import dev.mup.runtime.precision.TrainingStep;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -25,6 +30,11 @@ import java.util.Objects;
  * <p>Under μP each curve stays flat as the width grows; under the standard parametrization with
  * Adam, hidden activations grow with width after the first update. {@code t = 1} is the forward
  * pass before any update.
+ *
+ * <p>Each run's model, parameters and batches live on one device, the engine's default unless
+ * {@link Builder#device} says otherwise: the factories get a manager on that device and create
+ * their arrays with it. With {@link Builder#precision} {@link Precision#FP16}, the runs train in
+ * mixed precision and the records are taken from float16 activations.
  */
 public final class CoordinateCheck {
 
@@ -36,7 +46,7 @@ public final class CoordinateCheck {
          *
          * @param width the width
          * @param seed the seed of its initialization
-         * @param manager owns its parameters
+         * @param manager owns its parameters; on the check's device
          * @return an initialized model
          */
         MuModel create(int width, int seed, NDManager manager);
@@ -60,7 +70,7 @@ public final class CoordinateCheck {
         /**
          * Creates the batch of a step.
          *
-         * @param manager owns the arrays
+         * @param manager owns the arrays; on the check's device
          * @param step the 0-based step
          * @return inputs and labels
          */
@@ -86,6 +96,8 @@ public final class CoordinateCheck {
     private final OptimizerFactory optimizers;
     private final BatchSource batches;
     private final Loss loss;
+    private final Device device;
+    private final Precision precision;
 
     private CoordinateCheck(Builder b) {
         this.widths = List.copyOf(b.widths);
@@ -95,6 +107,26 @@ public final class CoordinateCheck {
         this.optimizers = b.optimizers;
         this.batches = b.batches;
         this.loss = b.loss;
+        this.device = b.device != null ? b.device : Engine.getInstance().defaultDevice();
+        this.precision = b.precision;
+    }
+
+    /**
+     * The device every run trains on.
+     *
+     * @return the device
+     */
+    public Device device() {
+        return device;
+    }
+
+    /**
+     * The precision every run trains in.
+     *
+     * @return the precision
+     */
+    public Precision precision() {
+        return precision;
     }
 
     /**
@@ -133,13 +165,16 @@ public final class CoordinateCheck {
 
     @SuppressWarnings("try") // the observation lasts as long as the try block
     private void runOne(int width, int seed, Map<String, double[]> sums) {
-        try (NDManager manager = NDManager.newBaseManager();
-                Model model = Model.newInstance("coordinate-check")) {
+        try (NDManager manager = NDManager.newBaseManager(device);
+                Model model = Model.newInstance("coordinate-check", device)) {
             MuModel block = models.create(width, seed, manager);
-            model.setBlock(block);
+            model.setBlock(precision.apply(block));
             Optimizer optimizer = optimizers.create(block);
             int[] step = {0};
-            try (Trainer trainer = model.newTrainer(new DefaultTrainingConfig(loss).optOptimizer(optimizer));
+            DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+                    .optOptimizer(optimizer)
+                    .optDevices(new Device[] {device});
+            try (Trainer trainer = model.newTrainer(config);
                     AutoCloseable observing = block.muParametrization().observe(
                             (layer, output) -> add(sums, width, layer, step[0], output))) {
                 for (int t = 1; t <= steps; t++) {
@@ -150,9 +185,9 @@ public final class CoordinateCheck {
                             NDList predictions = trainer.forward(batch[0]);
                             add(sums, width, CoordinateCheckResult.OUTPUT, t, predictions.singletonOrThrow());
                             NDArray value = trainer.getLoss().evaluate(batch[1], predictions);
-                            collector.backward(value);
+                            TrainingStep.backward(trainer, collector, value);
                         }
-                        trainer.step();
+                        TrainingStep.step(trainer);
                     }
                 }
             } catch (Exception e) {
@@ -166,10 +201,12 @@ public final class CoordinateCheck {
 
     private static void add(Map<String, double[]> sums, int width, String layer, int t, NDArray output) {
         double l1;
+        // float16 activations are summed in float32, as float32 ones always were
         try (NDArray detached = output.stopGradient();
-                NDArray abs = detached.abs();
+                NDArray wide = detached.toType(DataType.FLOAT32, false);
+                NDArray abs = wide.abs();
                 NDArray mean = abs.mean()) {
-            l1 = mean.toType(ai.djl.ndarray.types.DataType.FLOAT64, false).getDouble();
+            l1 = mean.toType(DataType.FLOAT64, false).getDouble();
         }
         sums.computeIfAbsent(width + "\u0000" + layer + "\u0000" + t, k -> new double[1])[0] += l1;
     }
@@ -183,8 +220,32 @@ public final class CoordinateCheck {
         private OptimizerFactory optimizers;
         private BatchSource batches;
         private Loss loss = Loss.softmaxCrossEntropyLoss();
+        private Device device;
+        private Precision precision = Precision.FP32;
 
         private Builder() {}
+
+        /**
+         * Sets the device the runs train on.
+         *
+         * @param device the device; the engine's default device if never set
+         * @return this builder
+         */
+        public Builder device(Device device) {
+            this.device = Objects.requireNonNull(device, "device");
+            return this;
+        }
+
+        /**
+         * Sets the precision the runs train in.
+         *
+         * @param precision {@link Precision#FP32} (default) or mixed precision
+         * @return this builder
+         */
+        public Builder precision(Precision precision) {
+            this.precision = Objects.requireNonNull(precision, "precision");
+            return this;
+        }
 
         /**
          * Sets the widths, at least two, all positive.
