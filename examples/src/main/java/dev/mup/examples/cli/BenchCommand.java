@@ -67,7 +67,7 @@ final class BenchCommand implements Callable<Integer> {
         StepBench bench;
         try {
             BenchSettings settings = new BenchSettings(widths, layers, headSize, sequence, batch, warmup, steps);
-            CharCorpus corpus = text == null ? CharCorpus.builtIn() : CharCorpus.read(text);
+            CharCorpus corpus = TextOption.corpus(spec.commandLine(), text);
             if (devices.precision() != Precision.FP32) {
                 throw new IllegalArgumentException(
                         "bench times float32 training steps; --precision " + devices.precision()

@@ -108,7 +108,7 @@ final class CoordCheckCommand implements Callable<Integer> {
         CoordinateCheck.Builder configured;
         String modelName;
         if ("gpt".equals(model)) {
-            CharCorpus corpus = text == null ? CharCorpus.builtIn() : CharCorpus.read(text);
+            CharCorpus corpus = TextOption.corpus(spec.commandLine(), text);
             configured = GptCoordinateCheck.builder(
                     corpus, options, optimizer.rule(), lr, widths, steps, seeds, tiedReadout);
             modelName = (tiedReadout ? "tied-readout GPT (" : "GPT (")

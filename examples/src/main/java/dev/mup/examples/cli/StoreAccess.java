@@ -49,7 +49,7 @@ final class StoreAccess {
         if (!"gpt".equals(settings.model())) {
             return null;
         }
-        CharCorpus corpus = text == null ? CharCorpus.builtIn() : CharCorpus.read(text);
+        CharCorpus corpus = TextOption.corpus(cli, text);
         String data = corpus.describe();
         if (!data.equals(settings.data())) {
             throw new ParameterException(cli, "The sweep trained on " + settings.data() + ", not on " + data

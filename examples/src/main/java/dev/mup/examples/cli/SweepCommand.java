@@ -127,7 +127,7 @@ final class SweepCommand implements Callable<Integer> {
             }
             String data = "teacher task";
             if ("gpt".equals(model)) {
-                corpus = text == null ? CharCorpus.builtIn() : CharCorpus.read(text);
+                corpus = TextOption.corpus(spec.commandLine(), text);
                 data = corpus.describe();
             } else if (text != null) {
                 throw new IllegalArgumentException("--text applies to the gpt model, not " + model);

@@ -10,11 +10,15 @@ import com.google.gson.JsonParser;
 import dev.mup.examples.cli.MupCli;
 import dev.mup.tests.support.Reference;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The command-line contract: {@code parametrization --json} and the demo, and its bad input. */
 class CliTest {
@@ -140,7 +144,7 @@ class CliTest {
     }
 
     @Test
-    void coordCheckRejectsBadInput() {
+    void coordCheckRejectsBadInput(@TempDir Path dir) throws IOException {
         assertRejected(new String[] {"coord-check", "--param", "ntk"}, "Unknown --param 'ntk'");
         assertRejected(new String[] {"coord-check", "--widths", "64"}, "--widths needs at least two");
         assertRejected(new String[] {"coord-check", "--widths", "64,-1"}, "--widths needs at least two positive");
@@ -149,6 +153,14 @@ class CliTest {
         assertRejected(new String[] {"coord-check", "--seeds", "0"}, "--seeds");
         assertRejected(new String[] {"coord-check", "--model", "resnet"}, "Unknown --model 'resnet'");
         assertRejected(new String[] {"coord-check", "--text", "x.txt"}, "--text");
+        // a GPT text that is missing or not UTF-8 is bad input too, refused before any training
+        String missing = dir.resolve("missing.txt").toString();
+        assertRejected(new String[] {"coord-check", "--model", "gpt", "--text", missing},
+                "--text " + missing + ": no such text file");
+        Path binary = dir.resolve("binary.txt");
+        Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 'x', (byte) 0xc3});
+        assertRejected(new String[] {"coord-check", "--model", "gpt", "--text", binary.toString()},
+                "is not UTF-8 text");
     }
 
     @Test

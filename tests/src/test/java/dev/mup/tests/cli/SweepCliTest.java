@@ -81,6 +81,13 @@ class SweepCliTest {
         assertTrue(Files.size(png) > 10_000, "a PNG was drawn");
 
         Path target = dir.resolve("target.json");
+        // the proxy must be a swept width; nothing is written otherwise
+        r = CliTest.run("transfer", "--store", store(), "--proxy-width", "96", "--target-width", "256",
+                "--out", target.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--proxy-width 96 was not swept"), r.err());
+        assertFalse(Files.exists(target), "no transfer written for a bad proxy width");
+
         r = CliTest.run("transfer", "--store", store(), "--target-width", "256", "--out", target.toString(),
                 "--verify");
         assertEquals(0, r.exitCode(), r.err());
