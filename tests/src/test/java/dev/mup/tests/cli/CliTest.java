@@ -153,6 +153,7 @@ class CliTest {
         assertRejected(new String[] {"coord-check", "--seeds", "0"}, "--seeds");
         assertRejected(new String[] {"coord-check", "--model", "resnet"}, "Unknown --model 'resnet'");
         assertRejected(new String[] {"coord-check", "--text", "x.txt"}, "--text");
+        assertRejected(new String[] {"coord-check", "--tied-readout"}, "--tied-readout applies to the gpt model");
         // a GPT text that is missing or not UTF-8 is bad input too, refused before any training
         String missing = dir.resolve("missing.txt").toString();
         assertRejected(new String[] {"coord-check", "--model", "gpt", "--text", missing},
