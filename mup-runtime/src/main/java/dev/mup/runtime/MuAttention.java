@@ -129,28 +129,17 @@ public final class MuAttention extends AbstractBlock implements Observable {
             boolean training,
             PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        Shape shape = x.getShape();
-        long batch = shape.get(0);
-        long length = shape.get(1);
-        NDArray q = heads(query.forward(parameterStore, new NDList(x), training).singletonOrThrow(), batch, length);
-        NDArray k = heads(key.forward(parameterStore, new NDList(x), training).singletonOrThrow(), batch, length);
-        NDArray v = heads(value.forward(parameterStore, new NDList(x), training).singletonOrThrow(), batch, length);
+        NDArray q = heads(query.forward(parameterStore, new NDList(x), training).singletonOrThrow());
+        NDArray k = heads(key.forward(parameterStore, new NDList(x), training).singletonOrThrow());
+        NDArray v = heads(value.forward(parameterStore, new NDList(x), training).singletonOrThrow());
         NDArray logits = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), logitScale);
         observer.report(".logits", logits);
-        NDArray positions = x.getManager().arange(0, (int) length, 1, DataType.INT32, x.getDevice());
-        // causal mask as an additive bias (broadcast over batch and heads): 0 where a position
-        // may attend, a large negative number where it would look ahead. Built in float32 and
-        // then cast: in float16, -1e9 is -inf, and 0 · -inf would be NaN where attending is allowed
-        NDArray future = positions.reshape(length, 1).lt(positions.reshape(1, length));
-        NDArray maskBias = Scalars.times(future.toType(DataType.FLOAT32, false), -1e9f)
-                .toType(logits.getDataType(), false);
-        NDArray attended = logits.add(maskBias).softmax(-1).matMul(v);
-        NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, length, modelDim);
+        NDArray merged = CausalAttention.attend(logits, v);
         return output.forward(parameterStore, new NDList(merged), training);
     }
 
-    private NDArray heads(NDArray projected, long batch, long length) {
-        return projected.reshape(batch, length, heads, headSize).transpose(0, 2, 1, 3);
+    private NDArray heads(NDArray projected) {
+        return CausalAttention.splitHeads(projected, heads, headSize);
     }
 
     @Override

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.mup.runtime.CausalAttention;
 import dev.mup.runtime.Scalars;
 
 /**
@@ -60,25 +61,17 @@ final class PlainAttention extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
-        long batch = x.getShape().get(0);
-        long length = x.getShape().get(1);
-        NDArray q = split(query.forward(parameterStore, inputs, training).singletonOrThrow(), batch, length);
-        NDArray k = split(key.forward(parameterStore, inputs, training).singletonOrThrow(), batch, length);
-        NDArray v = split(value.forward(parameterStore, inputs, training).singletonOrThrow(), batch, length);
+        NDArray q = split(query.forward(parameterStore, inputs, training).singletonOrThrow());
+        NDArray k = split(key.forward(parameterStore, inputs, training).singletonOrThrow());
+        NDArray v = split(value.forward(parameterStore, inputs, training).singletonOrThrow());
         // Scalars.times, not mul(float): DJL keeps that constant in a Java buffer autograd outlives
         NDArray logits = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), logitScale);
-        NDArray positions = x.getManager().arange(0, (int) length, 1, DataType.INT32, x.getDevice());
-        NDArray future = positions.reshape(length, 1).lt(positions.reshape(1, length));
-        NDArray maskBias = Scalars.times(future.toType(DataType.FLOAT32, false), -1e9f)
-                .toType(logits.getDataType(), false);
-        NDArray attended = logits.add(maskBias).softmax(-1).matMul(v);
-        NDArray merged = attended.transpose(0, 2, 1, 3).reshape(batch, length, modelDim);
+        NDArray merged = CausalAttention.attend(logits, v);
         return output.forward(parameterStore, new NDList(merged), training);
     }
 
-    private NDArray split(NDArray projected, long batch, long length) {
-        return projected.reshape(batch, length, heads, headSize).transpose(0, 2, 1, 3);
+    private NDArray split(NDArray projected) {
+        return CausalAttention.splitHeads(projected, heads, headSize);
     }
 
     @Override
