@@ -169,17 +169,51 @@ final class CoordCheckCommand implements Callable<Integer> {
             row[widths.size() + 2] = result.growth(layer, t);
             table.row(row);
         }
+        return "Coordinate check: " + title + "\n" + table + verdict(result) + "\n";
+    }
+
+    /**
+     * The verdict at the last step: FLAT when every layer stays within {@link #FLAT}; NOT FLAT
+     * when a layer that is not flat does anything but shrink as width grows (the instability a
+     * wrong parametrization shows); FLAT EXCEPT SHRINKING when the only layers that are not flat
+     * shrink, as μP readouts and logits do while their vanishing random part still dominates.
+     */
+    static String verdict(CoordinateCheckResult result) {
+        int t = result.steps();
+        List<Integer> widths = result.widths();
+        int range = widths.get(widths.size() - 1) / widths.get(0);
         String worst = result.worstLayer(result.layers());
         double spread = result.spread(worst, t);
-        String verdict = spread <= FLAT
-                ? String.format(Locale.ROOT,
-                        "Verdict: FLAT. Every layer's mean |activation| stays within %.2f× across a %d× range"
-                                + " of widths at t = %d.", spread, widths.get(widths.size() - 1) / widths.get(0), t)
-                : String.format(Locale.ROOT,
-                        "Verdict: NOT FLAT. '%s' changes %.2f× across widths at t = %d (wide/narrow %.2f×):"
-                                + " this parametrization does not keep activations stable as width grows.",
-                        worst, spread, t, result.growth(worst, t));
-        return "Coordinate check: " + title + "\n" + table + verdict + "\n";
+        if (spread <= FLAT) {
+            return String.format(Locale.ROOT,
+                    "Verdict: FLAT. Every layer's mean |activation| stays within %.2f× across a %d× range"
+                            + " of widths at t = %d.", spread, range, t);
+        }
+        List<String> unstable = new ArrayList<>();
+        List<String> shrinking = new ArrayList<>();
+        for (String layer : result.layers()) {
+            if (result.spread(layer, t) > FLAT) {
+                (result.shrinks(layer, t) ? shrinking : unstable).add(layer);
+            }
+        }
+        if (unstable.isEmpty()) {
+            return String.format(Locale.ROOT,
+                    "Verdict: FLAT EXCEPT SHRINKING. No layer grows with width; %s shrink%s as width grows"
+                            + " (worst '%s' %.2f×, wide/narrow %.2f×) at t = %d. A readout or attention"
+                            + " logits do this under μP while the random part of their output, which vanishes"
+                            + " with width, still dominates; a hidden layer that shrinks deserves a look.",
+                    quoted(shrinking), shrinking.size() == 1 ? "s" : "", worst, spread,
+                    result.growth(worst, t), t);
+        }
+        String bad = result.worstLayer(unstable);
+        return String.format(Locale.ROOT,
+                "Verdict: NOT FLAT. '%s' changes %.2f× across widths at t = %d (wide/narrow %.2f×):"
+                        + " this parametrization does not keep activations stable as width grows.",
+                bad, result.spread(bad, t), t, result.growth(bad, t));
+    }
+
+    private static String quoted(List<String> layers) {
+        return layers.stream().map(l -> "'" + l + "'").collect(java.util.stream.Collectors.joining(", "));
     }
 
     static void writeJson(CoordinateCheckResult result, Path file) throws IOException {

@@ -128,6 +128,34 @@ public final class CoordinateCheckResult {
     }
 
     /**
+     * Whether a layer only shrinks as width grows at a step: its {@code l1} is largest at the
+     * narrowest width and smallest at the widest (and not equal). Under μP a readout's or the
+     * attention logits' output starts with a random part that vanishes as width grows (like
+     * {@code 1/√width} for a tied readout, whose table keeps a width-independent scale); at early
+     * steps that part can still dominate, so these layers shrink toward their limit. Growth, not
+     * shrinking, is what an unstable parametrization shows.
+     *
+     * @param layer the layer
+     * @param t the step
+     * @return true when the narrowest width has the largest value and the widest the smallest
+     */
+    public boolean shrinks(String layer, int t) {
+        List<Integer> w = widths();
+        double narrow = l1(layer, w.get(0), t);
+        double wide = l1(layer, w.get(w.size() - 1), t);
+        if (!(wide < narrow)) {
+            return false;
+        }
+        for (int width : w) {
+            double v = l1(layer, width, t);
+            if (!(v <= narrow && v >= wide)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The layer with the largest spread at the last step, among the given ones.
      *
      * @param layers the layers to consider

@@ -144,6 +144,22 @@ class CliTest {
     }
 
     @Test
+    void coordCheckTellsShrinkingLogitsFromGrowth() {
+        // μP with a tied readout: hidden layers flat, the logits still shrinking with width at
+        // t = 3 (their random part vanishes like 1/√width): not a failure, and said so
+        Run mup = run("coord-check", "--model", "gpt", "--tied-readout", "--widths", "64,1024", "--steps", "3",
+                "--seeds", "1");
+        assertEquals(0, mup.exitCode(), mup.err());
+        assertTrue(mup.out().contains("Verdict: FLAT EXCEPT SHRINKING") && mup.out().contains("'readout'"),
+                mup.out());
+        // SP: hidden layers grow, whatever the logits do
+        Run sp = run("coord-check", "--model", "gpt", "--tied-readout", "--param", "sp", "--widths", "64,1024",
+                "--steps", "3", "--seeds", "1");
+        assertEquals(0, sp.exitCode(), sp.err());
+        assertTrue(sp.out().contains("Verdict: NOT FLAT"), sp.out());
+    }
+
+    @Test
     void coordCheckRejectsBadInput(@TempDir Path dir) throws IOException {
         assertRejected(new String[] {"coord-check", "--param", "ntk"}, "Unknown --param 'ntk'");
         assertRejected(new String[] {"coord-check", "--widths", "64"}, "--widths needs at least two");
