@@ -67,6 +67,15 @@ public final class OptimizerBench {
      *     --optimizers mu-adam,mu-adamw,mu-sgd,djl-adam,mu-adam-ops,mu-adamw-ops,mu-sgd-ops}
      */
     public static void main(String[] args) {
+        try {
+            run(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("OptimizerBench: " + e.getMessage());
+            System.exit(2);
+        }
+    }
+
+    private static void run(String[] args) {
         int warmup = 3;
         int steps = 20;
         List<String> models = List.of("mlp", "gpt");
@@ -77,10 +86,10 @@ public final class OptimizerBench {
             String value = args[i + 1];
             switch (args[i]) {
                 case "--warmup":
-                    warmup = Integer.parseInt(value);
+                    warmup = count("--warmup", value, 0);
                     break;
                 case "--steps":
-                    steps = Integer.parseInt(value);
+                    steps = count("--steps", value, 1);
                     break;
                 case "--models":
                     models = Arrays.asList(value.split(","));
@@ -98,6 +107,10 @@ public final class OptimizerBench {
         if (args.length % 2 != 0) {
             throw new IllegalArgumentException("Options come in pairs: --name value");
         }
+        requireKnown("--models", models, List.of("mlp", "gpt"));
+        requireKnown("--modes", modes, List.of("update", "trainer"));
+        requireKnown("--optimizers", optimizers, List.of(
+                "mu-adam", "mu-adamw", "mu-sgd", "djl-adam", "mu-adam-ops", "mu-adamw-ops", "mu-sgd-ops"));
         Engine engine = Engine.getInstance();
         System.out.printf(Locale.ROOT, "%s %s, ai.djl.pytorch.num_threads=%s, Java %s, %d cores%n",
                 engine.getEngineName(), engine.getVersion(),
@@ -114,6 +127,30 @@ public final class OptimizerBench {
                             : gpt(optimizer, warmup, steps);
                     System.out.printf(Locale.ROOT, "%-4s %-8s %-13s %s%n", model, mode, optimizer, summary(ms));
                 }
+            }
+        }
+    }
+
+    /** A whole number of at least {@code min}, or a message naming the option. */
+    private static int count(String option, String value, int min) {
+        int n;
+        try {
+            n = Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(option + " must be a whole number, got '" + value + "'");
+        }
+        if (n < min) {
+            throw new IllegalArgumentException(option + " must be at least " + min + ", got " + n);
+        }
+        return n;
+    }
+
+    /** Every name is one of the known ones, checked before any timing starts. */
+    private static void requireKnown(String option, List<String> names, List<String> known) {
+        for (String name : names) {
+            if (!known.contains(name)) {
+                throw new IllegalArgumentException(
+                        option + ": unknown '" + name + "'; use " + String.join(", ", known));
             }
         }
     }
