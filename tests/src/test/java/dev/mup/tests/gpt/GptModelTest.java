@@ -84,28 +84,35 @@ class GptModelTest {
         return losses;
     }
 
-    @Test
-    void atBaseWidthMupTrainsExactlyLikeTheStandardParametrization() {
+    /** Builds a GPT variant at a width, seeded. */
+    @FunctionalInterface
+    private interface Variant {
+        MuModel build(NDManager manager, MuOptions options, int width, int seed);
+    }
+
+    /**
+     * μP and SP train bit-identically at the base width (every multiplier is 1 there) and
+     * differently at twice the base.
+     */
+    private static void assertMupIsSpAtBaseWidthOnly(Variant variant, String name) {
         try (NDManager manager = NDManager.newBaseManager()) {
-            List<Float> mup = train(gpt(manager, MuOptions.defaults(), 64, 5), 6);
-            List<Float> sp = train(gpt(manager, SP, 64, 5), 6);
-            assertEquals(sp, mup, "μP and SP GPT losses at base width (dModel 64, dFfn 256)");
-            List<Float> wideMup = train(gpt(manager, MuOptions.defaults(), 128, 5), 6);
-            List<Float> wideSp = train(gpt(manager, SP, 128, 5), 6);
-            assertNotEquals(wideSp, wideMup, "μP and SP differ at 2× the base width");
+            List<Float> mup = train(variant.build(manager, MuOptions.defaults(), 64, 5), 6);
+            List<Float> sp = train(variant.build(manager, SP, 64, 5), 6);
+            assertEquals(sp, mup, "μP and SP " + name + " losses at base width (dModel 64, dFfn 256)");
+            List<Float> wideMup = train(variant.build(manager, MuOptions.defaults(), 128, 5), 6);
+            List<Float> wideSp = train(variant.build(manager, SP, 128, 5), 6);
+            assertNotEquals(wideSp, wideMup, "μP and SP " + name + " differ at 2× the base width");
         }
     }
 
     @Test
+    void atBaseWidthMupTrainsExactlyLikeTheStandardParametrization() {
+        assertMupIsSpAtBaseWidthOnly(GptModelTest::gpt, "GPT");
+    }
+
+    @Test
     void withTiedReadoutAtBaseWidthMupTrainsExactlyLikeTheStandardParametrization() {
-        try (NDManager manager = NDManager.newBaseManager()) {
-            List<Float> mup = train(tiedGpt(manager, MuOptions.defaults(), 64, 5), 6);
-            List<Float> sp = train(tiedGpt(manager, SP, 64, 5), 6);
-            assertEquals(sp, mup, "μP and SP tied GPT losses at base width");
-            List<Float> wideMup = train(tiedGpt(manager, MuOptions.defaults(), 128, 5), 6);
-            List<Float> wideSp = train(tiedGpt(manager, SP, 128, 5), 6);
-            assertNotEquals(wideSp, wideMup, "μP and SP tied GPT differ at 2× the base width");
-        }
+        assertMupIsSpAtBaseWidthOnly(GptModelTest::tiedGpt, "tied GPT");
     }
 
     @Test
