@@ -16,6 +16,8 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import org.junit.jupiter.api.Test;
 
@@ -38,6 +40,47 @@ class HostUpdateTest {
             assertFalse(HostUpdate.sameMemory(memory, HostUpdate.sharedMemory(a.duplicate())));
             assertEquals(-1f, a.getFloat(1, 1), "the check restores what it wrote");
         }
+    }
+
+    /**
+     * An array longer than one parallel block, with a last block shorter than the others and a
+     * last chunk shorter than {@link HostUpdate#CHUNK}: every element is read, zeroed and written
+     * exactly once, in the right place, whichever thread does it.
+     */
+    @Test
+    void arraysSplitAcrossThreadsUpdateEveryElementOnce() {
+        int size = 2 * HostUpdate.BLOCK + HostUpdate.CHUNK + 3;
+        FloatBuffer grad = direct(size);
+        FloatBuffer zero = direct(size);
+        FloatBuffer weight = direct(size);
+        FloatBuffer first = direct(size);
+        FloatBuffer second = direct(size);
+        for (int i = 0; i < size; i++) {
+            grad.put(i, i % 1000);
+            zero.put(i, 7f);
+            weight.put(i, -i);
+            first.put(i, 1f);
+            second.put(i, 2f);
+        }
+        HostUpdate.run(grad, zero, weight, first, second, (c, n) -> {
+            for (int i = 0; i < n; i++) {
+                c.weight[i] = c.weight[i] + c.grad[i] * 2f;
+                c.first[i] = c.first[i] + 1f;
+                c.second[i] = c.second[i] * c.grad[i];
+            }
+        });
+        for (int i = 0; i < size; i++) {
+            float g = i % 1000;
+            assertEquals(-i + 2 * g, weight.get(i), "weight " + i);
+            assertEquals(2f, first.get(i), "first state " + i);
+            assertEquals(2 * g, second.get(i), "second state " + i);
+            assertEquals(0f, zero.get(i), "zeroed gradient " + i);
+            assertEquals(g, grad.get(i), "the gradient read is not written " + i);
+        }
+    }
+
+    private static FloatBuffer direct(int floats) {
+        return ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder()).asFloatBuffer();
     }
 
     @Test
