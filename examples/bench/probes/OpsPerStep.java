@@ -44,16 +44,20 @@ import java.util.Map;
  * java -Dai.djl.offline=true -Dai.djl.pytorch.num_threads=2 -Dai.djl.pytorch.num_interop_threads=1 \
  *      -cp examples/target/mup-examples.jar examples/bench/probes/OpsPerStep.java 128 512
  * </pre>
+ *
+ * The arguments are widths, positive multiples of the head size 32 (default 128 and 512).
  */
 public class OpsPerStep {
     private static final int WARMUP = 10;
     private static final int PROFILED = 5;
 
     public static void main(String[] args) throws Exception {
+        int[] widths = args.length == 0 ? new int[] {128, 512} : new int[args.length];
+        for (int i = 0; i < args.length; i++) {
+            widths[i] = width(args[i]);
+        }
         CharCorpus corpus = CharCorpus.builtIn();
-        String[] widths = args.length == 0 ? new String[] {"128", "512"} : args;
-        for (String w : widths) {
-            int width = Integer.parseInt(w);
+        for (int width : widths) {
             for (boolean mu : new boolean[] {true, false}) {
                 Engine.getInstance().setRandomSeed(1);
                 AbstractBlock block = mu
@@ -84,6 +88,21 @@ public class OpsPerStep {
                 }
             }
         }
+    }
+
+    /** A width argument: a positive multiple of the head size, 32; else a one-line error and exit 2. */
+    private static int width(String arg) {
+        try {
+            int width = Integer.parseInt(arg);
+            if (width > 0 && width % 32 == 0) {
+                return width;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        System.err.println("OpsPerStep: widths are positive multiples of the head size 32, got " + arg);
+        System.exit(2);
+        throw new AssertionError("unreachable");
     }
 
     private static void step(Trainer trainer, CharCorpus corpus, int s) {

@@ -48,6 +48,11 @@ def main():
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("widths", nargs="*", type=int, default=[128, 512])
     args = ap.parse_args()
+    for w in args.widths:
+        if w <= 0 or w % 32:
+            ap.error("widths are positive multiples of the head size 32, got %d" % w)
+    if args.threads <= 0:
+        ap.error("--threads must be positive, got %d" % args.threads)
     torch.set_num_threads(args.threads)
     train, vocabulary = gpt_step.corpus(gpt_step.BUILT_IN)
     for width in args.widths:
