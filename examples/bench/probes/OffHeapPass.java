@@ -1,9 +1,8 @@
+import dev.mup.examples.bench.OptimizerBench;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Locale;
 import java.util.stream.IntStream;
 
@@ -11,7 +10,7 @@ import java.util.stream.IntStream;
  * What reaching native memory through buffers costs Java 17 in a memory-bound optimizer pass: the
  * SGD-with-momentum update (read the gradient and zero it, b ← 0.9·b + g, w ← w − 0.01·b) over the
  * GPT-shaped parameter set of OptimizerBench (76 arrays, 10.8M floats each for g, w, b), done four
- * ways, with no DJL involved:
+ * ways, on Java's own memory (DJL only lists the shapes; no engine is loaded):
  *
  * <ul>
  *   <li>{@code heap}: float[] arrays, one loop the JIT vectorizes (the best Java can do, but the
@@ -27,7 +26,7 @@ import java.util.stream.IntStream;
  * common fork-join pool ({@code 2 threads}). Medians of 60 steps after 20, in ms.
  *
  * <pre>
- * java examples/bench/probes/OffHeapPass.java
+ * java -cp examples/target/mup-examples.jar examples/bench/probes/OffHeapPass.java
  * </pre>
  */
 public class OffHeapPass {
@@ -43,7 +42,7 @@ public class OffHeapPass {
     }
 
     public static void main(String[] args) {
-        int[] sizes = gptSizes(6, 384, 65, 256);
+        int[] sizes = OptimizerBench.gptSet().stream().mapToInt(shape -> (int) shape.size()).toArray();
         int n = sizes.length;
         float[][] hg = new float[n][], hw = new float[n][], hb = new float[n][];
         ByteBuffer[] bg = new ByteBuffer[n], bw = new ByteBuffer[n], bb = new ByteBuffer[n];
@@ -156,15 +155,5 @@ public class OffHeapPass {
             b.putFloat(i, m);
             w.putFloat(i, w.getFloat(i) - m * RATE);
         }
-    }
-
-    /** Element counts of OptimizerBench's GPT-shaped set (GPT-2-style decoder, tied readout). */
-    private static int[] gptSizes(int layers, int d, int vocab, int context) {
-        List<Integer> sizes = new ArrayList<>(List.of(vocab * d, context * d));
-        for (int l = 0; l < layers; l++) {
-            sizes.addAll(List.of(d, d, 3 * d * d, 3 * d, d * d, d, d, d, 4 * d * d, 4 * d, 4 * d * d, d));
-        }
-        sizes.addAll(List.of(d, d));
-        return sizes.stream().mapToInt(Integer::intValue).toArray();
     }
 }
