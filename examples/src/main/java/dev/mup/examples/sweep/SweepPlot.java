@@ -12,12 +12,16 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
+import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * Draws a sweep as μTransfer figures do: one panel per parametrization, side by side, validation
  * loss against log2 of the learning rate, one curve per width (narrow light, wide dark) with its
- * optimum marked by a larger dot. Under μP the optima line up; under SP they drift.
+ * grid optimum marked by a red diamond and its fitted optimum by a triangle of the curve's colour;
+ * a dashed vertical line marks the proxy's (narrowest width's) best learning rate, and the panel
+ * title gives the largest transfer regret. Under μP the optima line up on the line; under SP they
+ * drift away from it.
  */
 public final class SweepPlot {
 
@@ -49,8 +53,13 @@ public final class SweepPlot {
         }
         for (String param : analysis.parametrizations()) {
             String name = "mup".equals(param) ? "μP" : "SP";
+            java.util.OptionalDouble regret = analysis.maxRelativeRegret(param);
+            String regretText = regret.isEmpty() ? ""
+                    : Double.isFinite(regret.getAsDouble())
+                            ? String.format(Locale.ROOT, " (largest transfer regret %.2f%%)", 100 * regret.getAsDouble())
+                            : " (proxy's value diverges)";
             XYChart chart = new XYChartBuilder().width(560).height(440)
-                    .title(name + " — " + title)
+                    .title(name + " — " + title + regretText)
                     .xAxisTitle("log2 learning rate")
                     .yAxisTitle("validation loss")
                     .build();
@@ -60,8 +69,17 @@ public final class SweepPlot {
             if (Double.isFinite(low) && Double.isFinite(high)) {
                 // diverged and exploding points would flatten the interesting part: cap the axis
                 double top = Math.min(high, low + 2.0 * Math.max(0.25, Math.abs(low) * 0.5));
-                chart.getStyler().setYAxisMin(low - 0.02 * (top - low));
+                double bottom = low - 0.02 * (top - low);
+                chart.getStyler().setYAxisMin(bottom);
                 chart.getStyler().setYAxisMax(top);
+                java.util.OptionalInt proxy = analysis.proxyWidth(param);
+                if (proxy.isPresent()) {
+                    double x = analysis.optimum(param, proxy.getAsInt()).orElseThrow().log2Lr();
+                    XYSeries line = chart.addSeries("proxy's best lr", new double[] {x, x}, new double[] {bottom, top});
+                    line.setLineColor(Color.GRAY);
+                    line.setLineStyle(SeriesLines.DASH_DASH);
+                    line.setMarker(SeriesMarkers.NONE);
+                }
             }
             List<Integer> widths = analysis.widths(param);
             for (int i = 0; i < widths.size(); i++) {
@@ -89,6 +107,15 @@ public final class SweepPlot {
                 best.setMarker(SeriesMarkers.DIAMOND);
                 best.setMarkerColor(Color.RED);
                 best.setShowInLegend(false);
+                SweepAnalysis.FittedOptimum fit = analysis.fittedOptimum(param, width).orElseThrow();
+                if (fit.interpolated()) {
+                    XYSeries fitted = chart.addSeries(String.format(Locale.ROOT, "fitted optimum %d", width),
+                            new double[] {fit.log2Lr()}, new double[] {fit.loss()});
+                    fitted.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+                    fitted.setMarker(SeriesMarkers.TRIANGLE_DOWN);
+                    fitted.setMarkerColor(color.darker());
+                    fitted.setShowInLegend(false);
+                }
             }
             panels.add(chart);
         }

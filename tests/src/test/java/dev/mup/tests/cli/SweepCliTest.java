@@ -78,7 +78,23 @@ class SweepCliTest {
         assertEquals(4, report.getAsJsonArray("optima").size(), report.toString());
         assertTrue(report.getAsJsonObject("shift").has("mup"));
         assertTrue(report.getAsJsonObject("widerIsBetter").has("sp"));
+        assertTrue(report.getAsJsonObject("fittedShift").has("mup"), report.toString());
+        assertTrue(report.getAsJsonObject("transfers").has("sp"), report.toString());
+        assertEquals(4, report.getAsJsonArray("transferRegret").size(), report.toString());
+        JsonObject proxyRegret = report.getAsJsonArray("transferRegret").get(0).getAsJsonObject();
+        assertEquals(64, proxyRegret.get("proxyWidth").getAsInt());
+        assertEquals(0.0, proxyRegret.get("regret").getAsDouble(), "the proxy's own regret");
+        assertTrue(report.getAsJsonArray("optima").get(0).getAsJsonObject().has("fittedLog2Lr"));
+        assertTrue(r.out().contains("transfer regret"), r.out());
         assertTrue(Files.size(png) > 10_000, "a PNG was drawn");
+
+        // the curves of a report can be analysed again without the store
+        Path again = dir.resolve("again.json");
+        r = CliTest.run("report", "--from-report", json.toString(), "--json", again.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        JsonObject reanalysed = JsonParser.parseString(Files.readString(again)).getAsJsonObject();
+        assertEquals(report.get("optima"), reanalysed.get("optima"));
+        assertEquals(report.get("transferRegret"), reanalysed.get("transferRegret"));
 
         Path target = dir.resolve("target.json");
         // the proxy must be a swept width; nothing is written otherwise
@@ -97,6 +113,28 @@ class SweepCliTest {
         assertEquals(256, mup.get("width").getAsInt());
         assertEquals(64, mup.get("tunedAtWidth").getAsInt());
         assertTrue(mup.get("targetValidationLoss").getAsDouble() > 0, mup.toString());
+    }
+
+    @Test
+    void reportRejectsBadReanalysisInput() throws IOException {
+        CliTest.Run r = CliTest.run("report", "--from-report", dir.resolve("none.json").toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("cannot be read"), r.err());
+
+        Path notAReport = dir.resolve("not-a-report.json");
+        Files.writeString(notAReport, "{\"optima\": []}");
+        r = CliTest.run("report", "--from-report", notAReport.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("not a report written by report --json"), r.err());
+
+        Files.writeString(notAReport, "{\"curves\": []}");
+        r = CliTest.run("report", "--from-report", notAReport.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("its curves are empty"), r.err());
+
+        r = CliTest.run("report", "--from-report", notAReport.toString(), "--regret-tolerance", "-0.1");
+        assertEquals(2, r.exitCode(), r.err());
+        assertTrue(r.err().contains("--regret-tolerance must be zero or a positive fraction"), r.err());
     }
 
     @Test
