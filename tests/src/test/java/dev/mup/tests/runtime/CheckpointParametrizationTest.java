@@ -106,6 +106,24 @@ class CheckpointParametrizationTest {
     }
 
     @Test
+    void anotherAttentionMultiplierRefusesAGptCheckpoint() throws IOException {
+        dev.mup.examples.gpt.CharCorpus corpus = dev.mup.examples.gpt.CharCorpus.builtIn();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            dev.mup.examples.gpt.GptMuP gpt =
+                    new dev.mup.examples.gpt.GptMuP(MuOptions.defaults(), corpus.vocabulary(), 16, 2, 64, 16);
+            gpt.initialize(manager, DataType.FLOAT32, new Shape(2, 16));
+            java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+            gpt.saveParameters(new java.io.DataOutputStream(bytes));
+            MuOptions alpha = MuOptions.builder().attentionMultiplier(8).build();
+            dev.mup.examples.gpt.GptMuP other =
+                    new dev.mup.examples.gpt.GptMuP(alpha, corpus.vocabulary(), 16, 2, 64, 16);
+            MalformedModelException e = assertThrows(MalformedModelException.class, () -> other.loadParameters(
+                    manager, new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes.toByteArray()))));
+            assertMentions(e.getMessage(), "attention 'blocks.0.attention'", "logit scale");
+        }
+    }
+
+    @Test
     void thePlainClassRefusesAMuPCheckpointAndTheMuPClassAPlainOne(@TempDir Path dir) throws IOException {
         try (NDManager manager = NDManager.newBaseManager()) {
             Path mu = savedMuP(manager, dir.resolve("mu"));
