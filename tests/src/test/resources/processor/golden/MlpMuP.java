@@ -1,9 +1,15 @@
 package dev.mup.examples.mlp;
 
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDManager;
+import dev.mup.runtime.MuCheckpoint;
 import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuModelBuilder;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.MuParametrization;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
 import javax.annotation.processing.Generated;
 
 /**
@@ -85,5 +91,29 @@ public class MlpMuP extends Mlp implements MuModel {
   @Override
   public MuParametrization muParametrization() {
     return muParametrization;
+  }
+
+  /**
+   * Saves the μP parametrization of this model (widths, bases, options), then its
+   * parameters as DJL does; see {@link MuCheckpoint}.
+   */
+  @Override
+  public void saveParameters(DataOutputStream os) throws IOException {
+    MuCheckpoint.save(muParametrization, os);
+    super.saveParameters(os);
+  }
+
+  /**
+   * Loads parameters saved by a model with the same μP parametrization as this one;
+   * see {@link MuCheckpoint}.
+   *
+   * @throws MalformedModelException when the checkpoint is a plain model's, or was saved with other
+   *     widths, bases or options (the message names the first difference)
+   */
+  @Override
+  public void loadParameters(NDManager manager, DataInputStream is) throws IOException,
+      MalformedModelException {
+    MuCheckpoint.load(muParametrization, is);
+    super.loadParameters(manager, is);
   }
 }

@@ -373,6 +373,20 @@ final class ModelValidator {
                                 method.getEnclosingElement().getSimpleName(),
                                 generated));
             }
+            boolean checkpointMethod = method.getSimpleName().contentEquals("saveParameters")
+                    && method.getParameters().size() == 1
+                    || method.getSimpleName().contentEquals("loadParameters")
+                    && method.getParameters().size() == 2;
+            if (checkpointMethod && method.getModifiers().contains(Modifier.FINAL)) {
+                report.error(
+                        model,
+                        String.format(
+                                "%s.%s is final, but the generated %s overrides it so that a"
+                                        + " checkpoint carries the μP parametrization: remove final",
+                                method.getEnclosingElement().getSimpleName(),
+                                method.getSimpleName(),
+                                generated));
+            }
         }
     }
 

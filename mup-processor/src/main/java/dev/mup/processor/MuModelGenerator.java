@@ -34,8 +34,10 @@ import javax.lang.model.type.TypeVariable;
  * their place and are not assigned. A field holding {@code @MuBlock} blocks is declared in its
  * place among the fields by the block's generated {@code <Block>MuP.declare} (see {@link
  * MuBlockGenerator}), element by element for a list or array, with {@code field.} or {@code
- * field.i.} as the prefix of the block's layer names. The generated code refers to the runtime by
- * name only: this module depends neither on DJL nor on the runtime.
+ * field.i.} as the prefix of the block's layer names. It overrides {@code saveParameters} and
+ * {@code loadParameters} so that a checkpoint carries the parametrization ({@code
+ * dev.mup.runtime.MuCheckpoint}). The generated code refers to the runtime by name only: this
+ * module depends neither on DJL nor on the runtime.
  */
 final class MuModelGenerator {
 
@@ -99,9 +101,59 @@ final class MuModelGenerator {
                 .returns(MU_PARAMETRIZATION)
                 .addStatement("return $L", parametrizationField)
                 .build());
+        type.addMethod(saveParameters(parametrizationField));
+        type.addMethod(loadParameters(parametrizationField));
 
         return JavaFile.builder(model.packageName(), type.build())
                 .skipJavaLangImports(true)
+                .build();
+    }
+
+    // ---------------------------------------------------------------------------------------
+    // Checkpoints
+
+    private static final ClassName MU_CHECKPOINT = ClassName.get("dev.mup.runtime", "MuCheckpoint");
+    private static final ClassName DATA_OUTPUT_STREAM = ClassName.get("java.io", "DataOutputStream");
+    private static final ClassName DATA_INPUT_STREAM = ClassName.get("java.io", "DataInputStream");
+    private static final ClassName IO_EXCEPTION = ClassName.get("java.io", "IOException");
+    private static final ClassName ND_MANAGER = ClassName.get("ai.djl.ndarray", "NDManager");
+    private static final ClassName MALFORMED_MODEL_EXCEPTION =
+            ClassName.get("ai.djl", "MalformedModelException");
+
+    /** Writes the parametrization ahead of the parameters: see {@code MuCheckpoint}. */
+    private static MethodSpec saveParameters(String parametrizationField) {
+        return MethodSpec.methodBuilder("saveParameters")
+                .addJavadoc("""
+                        Saves the μP parametrization of this model (widths, bases, options), then its
+                        parameters as DJL does; see {@link $T}.
+                        """, MU_CHECKPOINT)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(DATA_OUTPUT_STREAM, "os")
+                .addException(IO_EXCEPTION)
+                .addStatement("$T.save($L, os)", MU_CHECKPOINT, parametrizationField)
+                .addStatement("super.saveParameters(os)")
+                .build();
+    }
+
+    /** Checks the saved parametrization before loading the parameters: see {@code MuCheckpoint}. */
+    private static MethodSpec loadParameters(String parametrizationField) {
+        return MethodSpec.methodBuilder("loadParameters")
+                .addJavadoc("""
+                        Loads parameters saved by a model with the same μP parametrization as this one;
+                        see {@link $T}.
+
+                        @throws $T when the checkpoint is a plain model's, or was saved with other
+                            widths, bases or options (the message names the first difference)
+                        """, MU_CHECKPOINT, MALFORMED_MODEL_EXCEPTION)
+                .addAnnotation(Override.class)
+                .addModifiers(Modifier.PUBLIC)
+                .addParameter(ND_MANAGER, "manager")
+                .addParameter(DATA_INPUT_STREAM, "is")
+                .addException(IO_EXCEPTION)
+                .addException(MALFORMED_MODEL_EXCEPTION)
+                .addStatement("$T.load($L, is)", MU_CHECKPOINT, parametrizationField)
+                .addStatement("super.loadParameters(manager, is)")
                 .build();
     }
 

@@ -50,6 +50,7 @@ public abstract class MuOptimizer extends Optimizer {
         this.fusedCpuUpdate = builder.fusedCpuUpdate;
         this.scaling =
                 Map.copyOf(builder.model.muParametrization().scalingById(rule, builder.weightDecayMode));
+        MasterWeights.requireFullPrecision(builder.model, getClass().getSimpleName());
     }
 
     /**

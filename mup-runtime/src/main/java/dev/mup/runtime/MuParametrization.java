@@ -155,6 +155,36 @@ public final class MuParametrization {
     }
 
     /**
+     * The μP table of the model as one JSON object, for use in another framework or a report:
+     *
+     * <pre>{@code
+     * {"model": "Mlp", "parametrization": "MUP", "updateRule": "ADAM", "weightDecayMode": "COUPLED",
+     *  "widths": [{"name": "width", "value": 1024, "base": 64, "multiplier": 16.0}],
+     *  "options": {"parametrization", "readoutForm", "initMode", "outputMultiplier", "zeroInitReadout",
+     *              "baseWidths", "attentionMultiplier", "zeroInitQuery"},
+     *  "parameters": [{"name": "hidden.weight", "layer": "hidden", "kind": "WEIGHT", "shape": [1024, 1024],
+     *                  "class": "Hidden", "role": "Hidden", "fanIn": 1024, "fanOut": 1024,
+     *                  "fanInMultiplier": 16.0, "fanOutMultiplier": 16.0, "initDistribution": "UNIFORM",
+     *                  "initStd": ..., "initConstant": 0.0, "forwardMultiplier": 1.0,
+     *                  "lrMultiplier": 0.0625, "weightDecayMultiplier": 16.0}, ...],
+     *  "attentions": [{"field", "heads", "headSize", "logitScale"}],
+     *  "tiedReadouts": [{"field", "logitMultiplier"}]}
+     * }</pre>
+     *
+     * <p>Parameters are in the order of {@link #report}, with the same numbers; {@code role} is
+     * the class under its older name. An option that is not set (the annotation's value applies)
+     * is {@code null}.
+     *
+     * @param updateRule the optimizer family the learning rates are for
+     * @param decay how weight decay is applied
+     * @return the JSON text
+     * @throws IllegalStateException when the model is not initialized
+     */
+    public String toJson(UpdateRule updateRule, WeightDecayMode decay) {
+        return ParametrizationJson.toJson(this, updateRule, decay);
+    }
+
+    /**
      * Scaling factors keyed by DJL parameter id, for optimizers. Computed once per optimizer.
      *
      * @param updateRule the optimizer family

@@ -3,7 +3,6 @@ package dev.mup.examples.cli;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import com.google.gson.GsonBuilder;
 import dev.mup.examples.mlp.MlpMuP;
 import dev.mup.runtime.InitMode;
 import dev.mup.runtime.MuOptions;
@@ -11,10 +10,7 @@ import dev.mup.runtime.MuParameter;
 import dev.mup.runtime.ParameterReport;
 import dev.mup.runtime.ParameterScaling;
 import java.io.PrintWriter;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -80,14 +76,16 @@ final class ParametrizationCommand implements Callable<Integer> {
             options.baseWidth("width", baseWidth);
         }
         List<ParameterReport> rows;
+        String jsonText;
         try (NDManager manager = NDManager.newBaseManager()) {
             MlpMuP mlp = new MlpMuP(options.build(), width, dIn, dOut);
             mlp.initialize(manager, DataType.FLOAT32, new Shape(1, dIn));
             rows = mlp.muParametrization().report(optimizer.rule(), optimizer.decay());
+            jsonText = mlp.muParametrization().toJson(optimizer.rule(), optimizer.decay());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(toJson(rows));
+            out.println(jsonText);
         } else {
             out.print(toTable(rows));
         }
@@ -100,25 +98,6 @@ final class ParametrizationCommand implements Callable<Integer> {
             throw new ParameterException(
                     spec.commandLine(), option + " must be a positive integer, got " + value);
         }
-    }
-
-    static String toJson(List<ParameterReport> rows) {
-        List<Map<String, Object>> parameters = new ArrayList<>();
-        for (ParameterReport r : rows) {
-            MuParameter p = r.parameter();
-            ParameterScaling s = r.scaling();
-            Map<String, Object> m = new LinkedHashMap<>();
-            m.put("name", p.name());
-            m.put("shape", p.shape());
-            m.put("role", p.parameterClass().displayName());
-            m.put("initStd", s.initStd());
-            m.put("forwardMultiplier", s.forwardMultiplier());
-            m.put("lrMultiplier", s.lrMultiplier());
-            m.put("weightDecayMultiplier", s.weightDecayMultiplier());
-            parameters.add(m);
-        }
-        return new GsonBuilder().serializeSpecialFloatingPointValues().create()
-                .toJson(Map.of("parameters", parameters));
     }
 
     static String toTable(List<ParameterReport> rows) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
@@ -21,8 +22,11 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * Mixed-precision training of any DJL block: the weights and the optimizer's state stay float32,
@@ -38,16 +42,22 @@ import java.util.Objects;
  * TrainingStep.step(trainer);   // false when the step was skipped for overflowing gradients
  * }</pre>
  *
+ * <p>DJL's own loop works too: with {@code collector.backward(loss)} and {@code trainer.step()}
+ * (as {@code EasyTrain.fit} and {@code EasyTrain.trainBatch} call them) the float32 weights get
+ * their gradients and the optimizer updates them, but without loss scaling: float16 gradients
+ * smaller than about 6e-8 are lost and an overflowing step is not skipped. {@link TrainingStep}
+ * adds the dynamic loss scaling.
+ *
  * <p>How, and why this way. DJL has no autocast, and DJL 0.35.1's PyTorch engine neither knows
  * bfloat16 nor records gradients through its cast ({@code NDArray.toType}). So this is the
  * original recipe of mixed-precision training (Micikevicius et al., ICLR 2018): each training
- * forward pass computes with float16 copies of the weights made for that pass (see
- * {@link WorkingCopies}); float inputs are cast to float16 and float16 outputs come back as
+ * forward pass computes with float16 copies of the weights made for that pass by a recorded copy
+ * (see {@link WorkingCopies}), so that back-propagation brings their gradients back onto the
+ * float32 weights, in float32; float inputs are cast to float16 and float16 outputs come back as
  * float32 (by adding a float32 zero, a cast that type promotion makes differentiable), so the
- * loss is computed in float32. Back-propagation runs on the loss times a dynamic
- * {@link LossScale}, leaves float16 gradients on the copies, and {@link #backward} moves them,
- * converted to float32 and unscaled, onto the weights, where the optimizer finds them. A step
- * whose gradients overflowed is skipped by {@link #step}, and the scale lowered.
+ * loss is computed in float32. {@link #backward} runs the backward pass on the loss times a
+ * dynamic {@link LossScale} and divides the weights' gradients by it again in float32, or, when
+ * one of them overflowed, zeroes them; {@link #step} then skips the update and lowers the scale.
  *
  * <p>The checkpoint of a wrapped model is the model's own: parameters save and load as if the
  * model were not wrapped. One wrapper trains one model on one thread, a backward pass after the
@@ -61,7 +71,8 @@ public final class MixedPrecision extends AbstractBlock {
     private final Block model;
     private final DataType computeType;
     private final LossScale lossScale = new LossScale();
-    private final List<NDArray[]> pending = new ArrayList<>();
+    /** The weights the training passes since the last {@link #backward} computed with. */
+    private final Set<NDArray> pending = Collections.newSetFromMap(new IdentityHashMap<>());
     private boolean overflowed;
 
     private MixedPrecision(Block model, DataType computeType) {
@@ -135,9 +146,9 @@ public final class MixedPrecision extends AbstractBlock {
             PairList<String, Object> params) {
         NDManager owner = inputs.isEmpty() ? parameterStore.getManager() : inputs.head().getManager();
         if (training) {
-            forgetFreedCopies();
+            pending.removeIf(NDArray::isReleased);
         }
-        WorkingCopies copies = new WorkingCopies(parameterStore, computeType, owner, this::pending);
+        WorkingCopies copies = new WorkingCopies(parameterStore, computeType, owner, pending::add);
         NDList out;
         try {
             out = model.forward(copies, toCompute(inputs), training, params);
@@ -148,39 +159,42 @@ public final class MixedPrecision extends AbstractBlock {
     }
 
     /**
-     * Back-propagates a loss computed from this model's output: scales it, runs the backward
-     * pass, and moves the float16 gradients of the weights' copies onto the float32 weights,
-     * unscaled, unless one of them overflowed.
+     * Back-propagates a loss computed from this model's output with loss scaling: runs the
+     * backward pass on the loss times the current scale, and divides the float32 weights'
+     * gradients by the scale again, unless one of them overflowed in float16; then it zeroes them
+     * and the next {@link #step} is skipped. Gradients accumulated by an earlier backward pass of
+     * the same step are kept.
      *
      * @param collector the open gradient collector of the step
      * @param loss the loss, float32
      */
     public void backward(GradientCollector collector, NDArray loss) {
-        List<NDArray[]> copies = new ArrayList<>(pending);
+        List<NDArray> weights = new ArrayList<>(pending);
         pending.clear();
         float scale = lossScale.value();
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
+            // what an earlier backward pass of this step left is scaled with the new gradients,
+            // so that the one division below unscales both exactly (the scale is a power of two)
+            for (NDArray weight : weights) {
+                weight.getGradient().muli(scale);
+            }
             collector.backward(Scalars.times(loss, scale));
-            List<NDArray> gradients = new ArrayList<>(copies.size());
             NDArray sum = null;
-            for (NDArray[] pair : copies) {
-                NDArray gradient = pair[1].getGradient().toType(pair[0].getDataType(), false).divi(scale);
-                gradients.add(gradient);
-                NDArray s = gradient.sum();
+            for (NDArray weight : weights) {
+                NDArray s = weight.getGradient().sum();
                 sum = sum == null ? s : sum.add(s);
             }
-            overflowed = sum != null && !Float.isFinite(sum.toType(DataType.FLOAT32, false).getFloat());
-            if (overflowed || gradients.isEmpty()) {
-                return;
+            boolean finite = sum == null || Float.isFinite(sum.getFloat());
+            for (NDArray weight : weights) {
+                NDArray gradient = weight.getGradient();
+                if (finite) {
+                    gradient.divi(scale);
+                } else {
+                    gradient.set(new NDIndex(":"), 0f);   // inf - inf and inf·0 would be NaN
+                }
             }
-            // DJL cannot set a gradient; back-propagating sum(g · w) adds exactly g to w's
-            NDArray transfer = null;
-            for (int i = 0; i < gradients.size(); i++) {
-                NDArray term = gradients.get(i).mul(copies.get(i)[0]).sum();
-                transfer = transfer == null ? term : transfer.add(term);
-            }
-            collector.backward(transfer);
+            overflowed |= !finite;
         } catch (EngineException e) {
             throw unsupported("backward", new NDList(loss), e);
         }
@@ -203,15 +217,6 @@ public final class MixedPrecision extends AbstractBlock {
         trainer.step();
         lossScale.finite();
         return true;
-    }
-
-    private void pending(NDArray weight, NDArray copy) {
-        pending.add(new NDArray[] {weight, copy});
-    }
-
-    /** Copies whose pass was never back-propagated are freed with their pass: drop them. */
-    private void forgetFreedCopies() {
-        pending.removeIf(pair -> pair[1].isReleased());
     }
 
     private NDList toCompute(NDList inputs) {

@@ -9,7 +9,8 @@ import ai.djl.training.Trainer;
  * The two calls of a training step that depend on the precision, for loops that train either a
  * plain model or one wrapped in {@link MixedPrecision}: in float32 they are
  * {@code collector.backward(loss)} and {@code trainer.step()}; in mixed precision they scale the
- * loss, move the gradients onto the float32 weights, and skip steps whose gradients overflowed.
+ * loss, unscale the float32 weights' gradients, and skip steps whose gradients overflowed. (Those
+ * two plain calls also train a wrapped model, as in {@code EasyTrain}, without loss scaling.)
  */
 public final class TrainingStep {
 

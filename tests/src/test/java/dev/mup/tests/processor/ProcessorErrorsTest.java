@@ -742,6 +742,20 @@ class ProcessorErrorsTest {
             assertThat(compilation).hadErrorContaining("Clash already has a method muParametrization()")
                     .inFile(source).onLineContaining("public class Clash");
         }
+
+        @Test
+        void finalSaveParametersCannotCarryTheParametrization() {
+            JavaFileObject source = block("Sealed", WIDTH, READOUT,
+                    "  @Override public final void saveParameters(java.io.DataOutputStream os)"
+                            + " throws java.io.IOException { super.saveParameters(os); }");
+
+            Compilation compilation = failing(source, "test.SealedMuP");
+
+            assertThat(compilation).hadErrorCount(1);
+            assertThat(compilation).hadErrorContaining("Sealed.saveParameters is final, but the generated SealedMuP"
+                    + " overrides it so that a checkpoint carries the μP parametrization: remove final")
+                    .inFile(source).onLineContaining("public class Sealed");
+        }
     }
 
     /** Rule 11: a Linear without a role in a μP model is most likely a forgotten annotation. */

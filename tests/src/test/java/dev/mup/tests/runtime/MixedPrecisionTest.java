@@ -78,6 +78,15 @@ class MixedPrecisionTest {
      */
     private static List<Step> train(Block model, Precision precision, Optimizer optimizer, Loss loss,
             int steps, Function<Integer, NDList[]> batches, float lossFactor) {
+        return train(model, precision, optimizer, loss, steps, batches, lossFactor, true);
+    }
+
+    /**
+     * As above; {@code managed} false trains as a plain DJL loop does, with
+     * {@code collector.backward(loss)} and {@code trainer.step()} instead of {@link TrainingStep}.
+     */
+    private static List<Step> train(Block model, Precision precision, Optimizer optimizer, Loss loss,
+            int steps, Function<Integer, NDList[]> batches, float lossFactor, boolean managed) {
         List<Step> out = new ArrayList<>();
         try (Model djl = Model.newInstance("mixed")) {
             djl.setBlock(precision.apply(model));
@@ -93,7 +102,11 @@ class MixedPrecisionTest {
                             assertEquals(DataType.FLOAT32, predictions.head().getDataType(), "output type");
                             NDArray l = trainer.getLoss().evaluate(batch[1], predictions);
                             value = l.getFloat();
-                            TrainingStep.backward(trainer, collector, l.mul(lossFactor));
+                            if (managed) {
+                                TrainingStep.backward(trainer, collector, l.mul(lossFactor));
+                            } else {
+                                collector.backward(l.mul(lossFactor));
+                            }
                         }
                         Map<String, float[]> gradients = new LinkedHashMap<>();
                         for (var pair : model.getParameters()) {
@@ -103,7 +116,12 @@ class MixedPrecisionTest {
                             assertEquals(DataType.FLOAT32, gradient.getDataType(), pair.getKey() + " gradient type");
                             gradients.put(pair.getKey(), gradient.toFloatArray());
                         }
-                        boolean updated = TrainingStep.step(trainer);
+                        boolean updated = true;
+                        if (managed) {
+                            updated = TrainingStep.step(trainer);
+                        } else {
+                            trainer.step();
+                        }
                         out.add(new Step(value, gradients, updated));
                     }
                 }
@@ -178,6 +196,112 @@ class MixedPrecisionTest {
                         new NDList(manager.create(data.labels(s * 32, 32)))
                     }, 1f);
             assertLossFalls("MLP", mlpSteps);
+        }
+    }
+
+    @Test
+    void aPlainDjlLoopGivesTheFloat32WeightsTheirGradients() {
+        // collector.backward(loss) and trainer.step(), as DJL's Trainer is used everywhere: no
+        // "Gradient values are all zeros", and the float32 weights get float32's gradients
+        try (NDManager manager = NDManager.newBaseManager()) {
+            GptMuP plain = gpt(manager, 64);
+            Step reference = train(plain, Precision.FP32, plain.adam(1e-3f).build(), new SequenceLoss(), 1,
+                    s -> gptBatch(manager, s), 1f, false).get(0);
+            GptMuP same = gpt(manager, 64);
+            Step mixed = train(same, Precision.FP16, same.adam(1e-3f).build(), new SequenceLoss(), 1,
+                    s -> gptBatch(manager, s), 1f, false).get(0);
+            double total = Math.sqrt(reference.gradients().values().stream()
+                    .mapToDouble(g -> norm(g) * norm(g)).sum());
+            for (String name : reference.gradients().keySet()) {
+                float[] r = reference.gradients().get(name);
+                float[] m = mixed.gradients().get(name);
+                double error = norm(difference(r, m)) / Math.max(norm(r), 1e-3 * total);
+                assertTrue(error <= GRADIENT_TOLERANCE,
+                        name + ": float16 gradient off by " + error + " (relative norm) from float32's");
+            }
+        }
+    }
+
+    @Test
+    void twoLossScaledBackwardPassesOfOneStepAddTheirGradients() {
+        // gradient accumulation: the second pass's unscaling must not divide the first's again
+        Map<String, float[]> accumulated = new LinkedHashMap<>();
+        Map<String, float[]> summed = new LinkedHashMap<>();
+        for (boolean twoPasses : new boolean[] {true, false}) {
+            try (NDManager manager = NDManager.newBaseManager()) {
+                GptMuP gpt = gpt(manager, 64);
+                try (Model djl = Model.newInstance("accumulate")) {
+                    djl.setBlock(Precision.FP16.apply(gpt));
+                    try (Trainer trainer = djl.newTrainer(
+                            new DefaultTrainingConfig(new SequenceLoss()).optOptimizer(gpt.adam(1e-3f).build()))) {
+                        NDList[] a = gptBatch(manager, 0);
+                        NDList[] b = gptBatch(manager, 1);
+                        try (GradientCollector collector = trainer.newGradientCollector()) {
+                            NDArray la = trainer.getLoss().evaluate(a[1], trainer.forward(a[0]));
+                            if (twoPasses) {
+                                TrainingStep.backward(trainer, collector, la);
+                                NDArray lb = trainer.getLoss().evaluate(b[1], trainer.forward(b[0]));
+                                TrainingStep.backward(trainer, collector, lb);
+                            } else {
+                                NDArray lb = trainer.getLoss().evaluate(b[1], trainer.forward(b[0]));
+                                TrainingStep.backward(trainer, collector, la.add(lb));
+                            }
+                        }
+                        Map<String, float[]> into = twoPasses ? accumulated : summed;
+                        for (var pair : gpt.getParameters()) {
+                            into.put(pair.getKey(), pair.getValue().getArray().getGradient().toFloatArray());
+                        }
+                    }
+                }
+            }
+        }
+        for (String name : summed.keySet()) {
+            float[] r = summed.get(name);
+            double error = norm(difference(r, accumulated.get(name))) / Math.max(norm(r), 1e-6);
+            assertTrue(error <= GRADIENT_TOLERANCE, name + ": accumulated gradient off by " + error);
+        }
+    }
+
+    @Test
+    void easyTrainFitsAMixedPrecisionModel() throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            dev.mup.examples.mlp.MlpMuP mlp = dev.mup.tests.support.Models.mlp(manager, MuOptions.defaults(), 128, 3);
+            dev.mup.examples.data.TeacherTask data = dev.mup.examples.data.TeacherTask.generate(
+                    12 * 32, dev.mup.tests.support.Models.FEATURES, dev.mup.tests.support.Models.CLASSES, 5);
+            NDArray x = manager.create(data.inputs(0, 12 * 32), new Shape(12 * 32, data.features()));
+            NDArray y = manager.create(data.labels(0, 12 * 32));
+            Loss loss = Loss.softmaxCrossEntropyLoss();
+            ParameterStore store = new ParameterStore(manager, false);
+            float before = loss.evaluate(new NDList(y), mlp.forward(store, new NDList(x), false)).getFloat();
+            ai.djl.training.dataset.ArrayDataset dataset = new ai.djl.training.dataset.ArrayDataset.Builder()
+                    .setData(x).optLabels(y).setSampling(32, false).build();
+            try (Model djl = Model.newInstance("easy")) {
+                djl.setBlock(Precision.FP16.apply(mlp));
+                try (Trainer trainer = djl.newTrainer(
+                        new DefaultTrainingConfig(loss).optOptimizer(mlp.adam(1e-2f).build()))) {
+                    ai.djl.training.EasyTrain.fit(trainer, 2, dataset, null);
+                }
+            }
+            for (var pair : mlp.getParameters()) {
+                assertEquals(DataType.FLOAT32, pair.getValue().getArray().getDataType(), pair.getKey());
+            }
+            float after = loss.evaluate(new NDList(y), mlp.forward(store, new NDList(x), false)).getFloat();
+            assertTrue(after < 0.9f * before, "EasyTrain in float16 lowers the loss: " + before + " → " + after);
+        }
+    }
+
+    @Test
+    void aMuOptimizerRefusesFloat16MasterWeights() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            dev.mup.examples.mlp.MlpMuP mlp = new dev.mup.examples.mlp.MlpMuP(
+                    128, dev.mup.tests.support.Models.FEATURES, dev.mup.tests.support.Models.CLASSES);
+            mlp.initialize(manager, DataType.FLOAT16, new Shape(1, dev.mup.tests.support.Models.FEATURES));
+            for (Function<dev.mup.examples.mlp.MlpMuP, Optimizer> build : List.<Function<dev.mup.examples.mlp.MlpMuP, Optimizer>>of(
+                    m -> m.adam(1e-3f).build(), m -> m.adamW(1e-3f, 0.1f).build(), m -> m.sgd(0.1f).build())) {
+                IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> build.apply(mlp));
+                assertTrue(e.getMessage().contains("float16") && e.getMessage().contains("Precision.FP16")
+                        && e.getMessage().contains("FLOAT32"), e.getMessage());
+            }
         }
     }
 
