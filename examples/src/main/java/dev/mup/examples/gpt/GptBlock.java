@@ -15,7 +15,6 @@ import dev.mup.annotations.MuBlock;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.runtime.MuAttention;
-import dev.mup.runtime.MuLayerNorm;
 
 /**
  * One pre-LayerNorm Transformer block: {@code x + attention(norm(x))}, then
@@ -24,6 +23,11 @@ import dev.mup.runtime.MuLayerNorm;
  * {@code blocks.0.up}, {@code blocks.1.attention.query} and so on.
  *
  * <p>The widths named here ({@code dModel}, {@code dFfn}) are the enclosing {@link Gpt}'s.
+ *
+ * <p>A {@link GptVariant} changes the norms (LayerNorm or RMSNorm, whose gain may be a vector,
+ * none or a scalar), the feed-forward layer (GELU, or SwiGLU {@code down(silu(gate) ⊙ value)}
+ * with {@code up} producing value and gate, {@code dModel → 2·dFfn}) and whether projections
+ * have biases; the annotations stay the same, since every choice keeps each layer's widths.
  */
 @MuBlock
 public class GptBlock extends AbstractBlock {
@@ -45,6 +49,18 @@ public class GptBlock extends AbstractBlock {
 
     private final int dModel;
     private final int dFfn;
+    private final GptVariant variant;
+
+    /**
+     * Creates a block of the default variant (LayerNorm, GELU, biases).
+     *
+     * @param dModel the model dimension (the residual stream)
+     * @param dFfn the hidden size of the feed-forward layer
+     * @param headSize the size of each attention head; {@code dModel / headSize} heads
+     */
+    public GptBlock(int dModel, int dFfn, int headSize) {
+        this(dModel, dFfn, headSize, GptVariant.defaults());
+    }
 
     /**
      * Creates a block.
@@ -52,16 +68,20 @@ public class GptBlock extends AbstractBlock {
      * @param dModel the model dimension (the residual stream)
      * @param dFfn the hidden size of the feed-forward layer
      * @param headSize the size of each attention head; {@code dModel / headSize} heads
+     * @param variant the norms, feed-forward layer and biases
      */
-    public GptBlock(int dModel, int dFfn, int headSize) {
+    public GptBlock(int dModel, int dFfn, int headSize, GptVariant variant) {
         this.dModel = dModel;
         this.dFfn = dFfn;
-        attentionNorm = addChildBlock("attentionNorm", MuLayerNorm.builder().build());
+        this.variant = variant;
+        boolean bias = variant.bias();
+        boolean gated = variant.feedForward() == GptVariant.FeedForward.SWIGLU;
+        attentionNorm = addChildBlock("attentionNorm", variant.newNorm());
         attention = addChildBlock("attention",
-                MuAttention.builder().setModelDim(dModel).setHeadSize(headSize).build());
-        ffnNorm = addChildBlock("ffnNorm", MuLayerNorm.builder().build());
-        up = addChildBlock("up", Linear.builder().setUnits(dFfn).build());
-        down = addChildBlock("down", Linear.builder().setUnits(dModel).build());
+                MuAttention.builder().setModelDim(dModel).setHeadSize(headSize).optBias(bias).build());
+        ffnNorm = addChildBlock("ffnNorm", variant.newNorm());
+        up = addChildBlock("up", Linear.builder().setUnits(gated ? 2L * dFfn : dFfn).optBias(bias).build());
+        down = addChildBlock("down", Linear.builder().setUnits(dModel).optBias(bias).build());
     }
 
     @Override
@@ -76,9 +96,19 @@ public class GptBlock extends AbstractBlock {
         x = x.add(attended.singletonOrThrow());
         NDList hidden = up.forward(parameterStore,
                 ffnNorm.forward(parameterStore, new NDList(x), training), training);
-        NDList out = down.forward(parameterStore,
-                new NDList(Activation.gelu(hidden.singletonOrThrow())), training);
+        NDList out = down.forward(parameterStore, new NDList(activate(hidden.singletonOrThrow())), training);
         return new NDList(x.add(out.singletonOrThrow()));
+    }
+
+    /** GELU, or SwiGLU's {@code silu(gate) ⊙ value} over the two halves of {@code up}'s output. */
+    private NDArray activate(NDArray hidden) {
+        if (variant.feedForward() == GptVariant.FeedForward.GELU) {
+            return Activation.gelu(hidden);
+        }
+        NDList halves = hidden.split(2, -1);
+        NDArray value = halves.get(0);
+        NDArray gate = halves.get(1);
+        return gate.mul(Activation.sigmoid(gate)).mul(value);
     }
 
     @Override
