@@ -105,7 +105,7 @@ public class GptBlock extends AbstractBlock {
         if (variant.feedForward() == GptVariant.FeedForward.GELU) {
             return Activation.gelu(hidden);
         }
-        NDList halves = hidden.split(2, -1);
+        NDList halves = hidden.split(2, hidden.getShape().dimension() - 1);
         NDArray value = halves.get(0);
         NDArray gate = halves.get(1);
         return gate.mul(Activation.sigmoid(gate)).mul(value);
