@@ -100,12 +100,30 @@ public class GptBlock extends AbstractBlock {
         return new NDList(x.add(out.singletonOrThrow()));
     }
 
-    /** GELU, or SwiGLU's {@code silu(gate) ⊙ value} over the two halves of {@code up}'s output. */
+    /** GELU, or SwiGLU over the two halves of {@code up}'s output. */
     private NDArray activate(NDArray hidden) {
         if (variant.feedForward() == GptVariant.FeedForward.GELU) {
             return Activation.gelu(hidden);
         }
-        NDList halves = hidden.split(2, hidden.getShape().dimension() - 1);
+        return swiGlu(hidden);
+    }
+
+    /**
+     * SwiGLU's gating: {@code silu(gate) ⊙ value = gate · sigmoid(gate) · value}, where value and
+     * gate are the first and second halves of the last axis.
+     *
+     * @param valueAndGate {@code (..., 2·n)}
+     * @return {@code (..., n)}
+     * @throws IllegalArgumentException if the last axis is not even
+     */
+    public static NDArray swiGlu(NDArray valueAndGate) {
+        Shape shape = valueAndGate.getShape();
+        int axis = shape.dimension() - 1;
+        if (shape.get(axis) % 2 != 0) {
+            throw new IllegalArgumentException(
+                    "SwiGLU needs value and gate halves on the last axis, got shape " + shape);
+        }
+        NDList halves = valueAndGate.split(2, axis);
         NDArray value = halves.get(0);
         NDArray gate = halves.get(1);
         return gate.mul(Activation.sigmoid(gate)).mul(value);

@@ -17,6 +17,7 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import dev.mup.examples.gpt.CharCorpus;
+import dev.mup.examples.gpt.GptBlock;
 import dev.mup.examples.gpt.GptMuP;
 import dev.mup.examples.gpt.GptVariant;
 import dev.mup.examples.gpt.SequenceLoss;
@@ -159,6 +160,26 @@ class GptVariantTest {
             ParameterReport down = t.get("blocks.0.down.weight");
             assertEquals(List.of(128L, 512L), down.parameter().shape());
             assertEquals(0.5, down.scaling().lrMultiplier(), 1e-15, "down: fan_in dFfn 512 over base 256");
+        }
+    }
+
+    @Test
+    void swiGluGatesTheValueHalfWithTheSiluOfTheGateHalf() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            float[] x = manager.randomNormal(0f, 2f, new Shape(3, 8), DataType.FLOAT32).toFloatArray();
+            float[] actual = GptBlock.swiGlu(manager.create(x, new Shape(3, 8))).toFloatArray();
+            assertEquals(12, actual.length);
+            for (int r = 0; r < 3; r++) {
+                for (int c = 0; c < 4; c++) {
+                    double value = x[r * 8 + c];
+                    double gate = x[r * 8 + 4 + c];
+                    double expected = gate / (1 + Math.exp(-gate)) * value;
+                    assertEquals(expected, actual[r * 4 + c], 1e-5 * Math.max(1, Math.abs(expected)));
+                }
+            }
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> GptBlock.swiGlu(manager.ones(new Shape(2, 5))));
+            assertTrue(e.getMessage().contains("(2, 5)"), e.getMessage());
         }
     }
 
