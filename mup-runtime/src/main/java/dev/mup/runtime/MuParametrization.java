@@ -228,7 +228,8 @@ public final class MuParametrization {
 
     /**
      * Starts reporting the output of every annotated {@code Linear} layer (each a
-     * {@link MuLinear}), of every annotated {@link MuEmbedding} and {@link MuLayerNorm}, the
+     * {@link MuLinear}), of every annotated {@link MuEmbedding}, {@link MuLayerNorm} and
+     * {@link MuRmsNorm}, the
      * logits of every {@link MuAttention} (as {@code field.logits}) and of every
      * {@link MuTiedReadout} to an observer, as the coordinate check does. DJL's own
      * {@code Embedding} and {@code LayerNorm} have no hook and are not reported.

@@ -1,10 +1,12 @@
 package dev.mup.tests.gpt;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.MalformedModelException;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
@@ -14,6 +16,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.training.Trainer;
 import ai.djl.training.optimizer.Optimizer;
 import dev.mup.examples.gpt.CharCorpus;
@@ -30,12 +33,15 @@ import dev.mup.runtime.ParameterReport;
 import dev.mup.runtime.Parametrization;
 import dev.mup.runtime.UpdateRule;
 import dev.mup.runtime.WeightDecayMode;
+import java.io.IOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The architectural variants of the example GPT (Lingle's study): RMSNorm with a vector gain, no
@@ -160,6 +166,32 @@ class GptVariantTest {
             ParameterReport down = t.get("blocks.0.down.weight");
             assertEquals(List.of(128L, 512L), down.parameter().shape());
             assertEquals(0.5, down.scaling().lrMultiplier(), 1e-15, "down: fan_in dFfn 512 over base 256");
+        }
+    }
+
+    @Test
+    void rmsNormVariantsSaveAndLoadWithDjl(@TempDir Path dir) throws IOException, MalformedModelException {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            for (GptVariant variant : List.of(RMS, RMS_NO_GAIN, RMS_SCALAR_GAIN)) {
+                GptMuP trained = gpt(manager, MuOptions.defaults(), 128, variant);
+                train(trained, m -> m.adam(3e-3f).build(), 2);
+                String name = "gpt-" + variant.gain();
+                try (Model model = Model.newInstance(name)) {
+                    model.setBlock(trained);
+                    model.save(dir, name);
+                }
+                GptMuP loaded = new GptMuP(MuOptions.defaults(), CORPUS.vocabulary(), SEQUENCE, 2, 128, 16, variant);
+                try (Model model = Model.newInstance(name)) {
+                    model.setBlock(loaded);
+                    model.load(dir, name);
+                    NDArray ids = CORPUS.trainBatch(manager, BATCH, SEQUENCE, 1, 0)[0].singletonOrThrow();
+                    ParameterStore store = new ParameterStore(manager, false);
+                    assertArrayEquals(
+                            trained.forward(store, new NDList(ids), false).singletonOrThrow().toFloatArray(),
+                            loaded.forward(store, new NDList(ids), false).singletonOrThrow().toFloatArray(),
+                            variant + ": outputs after loading");
+                }
+            }
         }
     }
 
