@@ -77,8 +77,10 @@ public class GptBlock extends AbstractBlock {
         boolean bias = variant.bias();
         boolean gated = variant.feedForward() == GptVariant.FeedForward.SWIGLU;
         attentionNorm = addChildBlock("attentionNorm", variant.newNorm());
-        attention = addChildBlock("attention",
-                MuAttention.builder().setModelDim(dModel).setHeadSize(headSize).optBias(bias).build());
+        MuAttention.Builder heads = variant.heads() == GptVariant.Heads.FIXED_SIZE
+                ? MuAttention.builder().setHeadSize(headSize)
+                : MuAttention.builder().setHeads(fixedHeadCount(headSize));
+        attention = addChildBlock("attention", heads.setModelDim(dModel).optBias(bias).build());
         ffnNorm = addChildBlock("ffnNorm", variant.newNorm());
         up = addChildBlock("up", Linear.builder().setUnits(gated ? 2L * dFfn : dFfn).optBias(bias).build());
         down = addChildBlock("down", Linear.builder().setUnits(dModel).optBias(bias).build());
@@ -98,6 +100,16 @@ public class GptBlock extends AbstractBlock {
                 ffnNorm.forward(parameterStore, new NDList(x), training), training);
         NDList out = down.forward(parameterStore, new NDList(activate(hidden.singletonOrThrow())), training);
         return new NDList(x.add(out.singletonOrThrow()));
+    }
+
+    /** The number of heads at the GPT's declared base width, for {@link GptVariant.Heads#FIXED_COUNT}. */
+    private static int fixedHeadCount(int headSize) {
+        if (Gpt.BASE_WIDTH % headSize != 0) {
+            throw new IllegalArgumentException(
+                    "with a fixed number of heads, the head size " + headSize + " must divide the base dModel "
+                            + Gpt.BASE_WIDTH + " (heads = " + Gpt.BASE_WIDTH + " / headSize)");
+        }
+        return Gpt.BASE_WIDTH / headSize;
     }
 
     /** GELU, or SwiGLU over the two halves of {@code up}'s output. */

@@ -16,8 +16,9 @@ import java.util.Objects;
  * <p>The fifth choice of the study, the attention logit scale ({@code α/d_head}, μP, or the
  * standard {@code 1/√d_head}), is a μP option rather than part of the architecture:
  * {@code MuOptions.builder().attentionScaling(AttentionScaling.INVERSE_SQRT_HEAD_SIZE)} (see
- * {@link AttentionScaling}). The example GPT fixes the head size, so the two scales agree at every
- * width unless the head size is varied with the model.
+ * {@link AttentionScaling}). The two scales differ only when the head size grows with width, so
+ * that choice needs {@link Heads#FIXED_COUNT}: by default the GPT fixes the head size and adds
+ * heads as it widens.
  */
 public final class GptVariant {
 
@@ -45,16 +46,31 @@ public final class GptVariant {
         SWIGLU
     }
 
+    /** What stays fixed as the model widens: the head size or the number of heads. */
+    public enum Heads {
+        /** The head size given to the model; the number of heads grows with {@code dModel}. */
+        FIXED_SIZE,
+        /**
+         * The number of heads the model has at {@code dModel = 64} (its declared base) with the
+         * given head size, i.e. {@code 64 / headSize}; the head size {@code dModel / heads} grows
+         * with width, which is where μP's {@code α/d_head} and the standard {@code 1/√d_head}
+         * part ways.
+         */
+        FIXED_COUNT
+    }
+
     private final Norm norm;
     private final MuRmsNorm.Gain gain;
     private final FeedForward feedForward;
     private final boolean bias;
+    private final Heads heads;
 
     private GptVariant(Builder b) {
         this.norm = b.norm;
         this.gain = b.gain;
         this.feedForward = b.feedForward;
         this.bias = b.bias;
+        this.heads = b.heads;
     }
 
     /**
@@ -112,6 +128,15 @@ public final class GptVariant {
     }
 
     /**
+     * What stays fixed as the model widens.
+     *
+     * @return the head size (default) or the number of heads
+     */
+    public Heads heads() {
+        return heads;
+    }
+
+    /**
      * A new norm of this variant.
      *
      * @return a {@link MuLayerNorm} or a {@link MuRmsNorm}
@@ -126,18 +151,20 @@ public final class GptVariant {
             return false;
         }
         GptVariant other = (GptVariant) o;
-        return norm == other.norm && gain == other.gain && feedForward == other.feedForward && bias == other.bias;
+        return norm == other.norm && gain == other.gain && feedForward == other.feedForward && bias == other.bias
+                && heads == other.heads;
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(norm, gain, feedForward, bias);
+        return Objects.hash(norm, gain, feedForward, bias, heads);
     }
 
     @Override
     public String toString() {
         return "GptVariant{norm=" + norm + (norm == Norm.RMS_NORM ? ", gain=" + gain : "")
-                + ", feedForward=" + feedForward + ", bias=" + bias + "}";
+                + ", feedForward=" + feedForward + ", bias=" + bias
+                + (heads == Heads.FIXED_SIZE ? "" : ", heads=" + heads) + "}";
     }
 
     /** Builds a {@link GptVariant}. */
@@ -146,8 +173,20 @@ public final class GptVariant {
         private MuRmsNorm.Gain gain = MuRmsNorm.Gain.VECTOR;
         private FeedForward feedForward = FeedForward.GELU;
         private boolean bias = true;
+        private Heads heads = Heads.FIXED_SIZE;
 
         private Builder() {}
+
+        /**
+         * Chooses what stays fixed as the model widens.
+         *
+         * @param heads {@link Heads#FIXED_SIZE} (default) or {@link Heads#FIXED_COUNT}
+         * @return this builder
+         */
+        public Builder heads(Heads heads) {
+            this.heads = Objects.requireNonNull(heads, "heads");
+            return this;
+        }
 
         /**
          * Chooses the norm.

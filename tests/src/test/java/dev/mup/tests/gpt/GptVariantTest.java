@@ -25,6 +25,8 @@ import dev.mup.examples.gpt.GptMuP;
 import dev.mup.examples.gpt.GptVariant;
 import dev.mup.examples.gpt.SequenceLoss;
 import dev.mup.examples.gpt.TiedGptMuP;
+import dev.mup.runtime.AttentionScaling;
+import dev.mup.runtime.MuAttention;
 import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.MuRmsNorm;
@@ -193,6 +195,33 @@ class GptVariantTest {
                 }
             }
         }
+    }
+
+    @Test
+    void withAFixedNumberOfHeadsTheLogitScaleIsAChoice() {
+        GptVariant fixedCount = GptVariant.builder().heads(GptVariant.Heads.FIXED_COUNT).build();
+        MuOptions sqrt = MuOptions.builder().attentionScaling(AttentionScaling.INVERSE_SQRT_HEAD_SIZE).build();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // head size 16 at base 64: 4 heads at every width; at dModel 256 the head size is 64
+            MuAttention mu = gpt(manager, MuOptions.defaults(), 256, fixedCount)
+                    .muParametrization().attentions().get("blocks.0.attention");
+            assertEquals(4, mu.heads());
+            assertEquals(64, mu.headSize());
+            assertEquals(Math.sqrt(16) / 64, mu.logitScale(), 1e-7, "μP: α/d_head, α = √(base d_head)");
+            MuAttention standard = gpt(manager, sqrt, 256, fixedCount)
+                    .muParametrization().attentions().get("blocks.1.attention");
+            assertEquals(1 / Math.sqrt(64), standard.logitScale(), 1e-7, "the 1/√d_head choice");
+            MuAttention base = gpt(manager, sqrt, 64, fixedCount)
+                    .muParametrization().attentions().get("blocks.0.attention");
+            assertEquals(1 / Math.sqrt(16), base.logitScale(), 1e-7, "both agree at base width");
+            // the default GPT (fixed head size) gets the same scale either way
+            assertEquals(1 / Math.sqrt(16), gpt(manager, sqrt, 256, GptVariant.defaults())
+                    .muParametrization().attentions().get("blocks.0.attention").logitScale(), 1e-7);
+        }
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> new GptMuP(MuOptions.defaults(), 65, SEQUENCE, 2, 96, 48, GptVariant.builder()
+                        .heads(GptVariant.Heads.FIXED_COUNT).build()));
+        assertTrue(e.getMessage().contains("must divide the base dModel 64"), e.getMessage());
     }
 
     @Test
