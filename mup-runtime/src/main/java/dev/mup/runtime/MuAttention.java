@@ -10,12 +10,21 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
 /**
- * Multi-head causal self-attention whose logits μP can scale: {@code softmax(s · q·kᵀ + mask) v}
+ * Multi-head self-attention whose logits μP can scale: {@code softmax(s · q·kᵀ + mask) v}
  * with {@code s = α_attn / d_head} under μP and {@code 1/sqrt(d_head)} in the standard
- * parametrization. The scale is set by {@link MuModelBuilder} when a generated model declares the
- * block; until then it is the standard one.
+ * parametrization (see {@link MuRule#attentionLogitScale}). The scale is set by
+ * {@link MuModelBuilder} when a generated model declares the block; until then it is the standard
+ * one.
  *
- * <p>Input and output are {@code (batch, sequence, modelDim)}. The four projections (query, key,
+ * <p>The block is causal by default (a decoder: position {@code i} attends to {@code j ≤ i});
+ * {@link Builder#optCausal(boolean) optCausal(false)} makes it bidirectional, as in a BERT-style
+ * encoder. Either way it takes an optional second input, a key-padding mask
+ * {@code (batch, sequence)} with 1 for a real token and 0 for padding (any numeric type): no
+ * query attends to a padded key. The logits the coordinate check observes ({@code field.logits})
+ * are the scaled logits before any mask is added.
+ *
+ * <p>Inputs: {@code x} {@code (batch, sequence, modelDim)} and, optionally, the key-padding mask;
+ * output {@code (batch, sequence, modelDim)}. The four projections (query, key,
  * value, output) are {@link MuLinear} layers, {@code modelDim → modelDim}, hidden under μP. Either
  * the number of heads or the head size is fixed; the other follows from {@code modelDim}, which
  * decides how the head size scales with width.
@@ -28,6 +37,7 @@ public final class MuAttention extends AbstractBlock implements Observable {
     private final int heads;
     private final int headSize;
     private final boolean headSizeFixed;
+    private final boolean causal;
     private final MuLinear query;
     private final MuLinear key;
     private final MuLinear value;
@@ -39,6 +49,7 @@ public final class MuAttention extends AbstractBlock implements Observable {
         super(VERSION);
         this.modelDim = b.modelDim;
         this.headSizeFixed = b.headSize > 0;
+        this.causal = b.causal;
         this.headSize = headSizeFixed ? b.headSize : b.modelDim / b.heads;
         this.heads = modelDim / headSize;
         this.query = addChildBlock("query", new MuLinear(modelDim, b.bias, 1.0));
@@ -95,6 +106,16 @@ public final class MuAttention extends AbstractBlock implements Observable {
     }
 
     /**
+     * Whether each position attends only to itself and earlier positions (a decoder), rather than
+     * to every position (an encoder).
+     *
+     * @return {@code true} for causal attention (the default)
+     */
+    public boolean causal() {
+        return causal;
+    }
+
+    /**
      * The factor applied to {@code q·kᵀ}.
      *
      * @return the logit scale
@@ -128,13 +149,19 @@ public final class MuAttention extends AbstractBlock implements Observable {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        NDArray x = inputs.singletonOrThrow();
+        if (inputs.isEmpty() || inputs.size() > 2) {
+            throw new IllegalArgumentException(
+                    "MuAttention takes x (batch, sequence, modelDim) and optionally a key-padding mask"
+                            + " (batch, sequence), got " + inputs.size() + " inputs");
+        }
+        NDArray x = inputs.get(0);
+        NDArray keyMask = inputs.size() == 2 ? inputs.get(1) : null;
         NDArray q = heads(query.forward(parameterStore, new NDList(x), training).singletonOrThrow());
         NDArray k = heads(key.forward(parameterStore, new NDList(x), training).singletonOrThrow());
         NDArray v = heads(value.forward(parameterStore, new NDList(x), training).singletonOrThrow());
         NDArray logits = Scalars.times(q.matMul(k.transpose(0, 1, 3, 2)), logitScale);
         observer.report(".logits", logits);
-        NDArray merged = CausalAttention.attend(logits, v);
+        NDArray merged = CausalAttention.attend(logits, v, causal, keyMask);
         return output.forward(parameterStore, new NDList(merged), training);
     }
 
@@ -160,8 +187,22 @@ public final class MuAttention extends AbstractBlock implements Observable {
         private int heads;
         private int headSize;
         private boolean bias = true;
+        private boolean causal = true;
 
         private Builder() {}
+
+        /**
+         * Whether position {@code i} attends only to positions {@code j ≤ i} (default
+         * {@code true}, a decoder); {@code false} lets every position attend to every other, as
+         * in a BERT-style encoder. The key-padding mask input works either way.
+         *
+         * @param causal whether to apply the causal mask
+         * @return this builder
+         */
+        public Builder optCausal(boolean causal) {
+            this.causal = causal;
+            return this;
+        }
 
         /**
          * Sets the model dimension.

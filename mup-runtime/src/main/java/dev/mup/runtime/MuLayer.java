@@ -136,9 +136,12 @@ public final class MuLayer {
                 fanIn = 1;
                 break;
         }
+        // a scalar gain (MuRmsNorm's Gain.SCALAR) has no width dimension, whatever the layer's
+        // width: it is a fixed parameter
+        WidthDimension outWidth = isScalarGain() ? null : fanOutWidth;
         double mIn = multiplier(fanInWidth, fanIn, "fan_in", parameterName, shape);
-        double mOut = multiplier(fanOutWidth, fanOut, "fan_out", parameterName, shape);
-        ParameterClass parameterClass = MuRule.classify(kind, fanInWidth != null, fanOutWidth != null);
+        double mOut = multiplier(outWidth, fanOut, "fan_out", parameterName, shape);
+        ParameterClass parameterClass = MuRule.classify(kind, fanInWidth != null, outWidth != null);
         boolean readoutWeight = role == LayerRole.OUTPUT && kind == ParameterKind.WEIGHT;
         List<Long> dims = new ArrayList<>();
         for (long d : shape.getShape()) {
@@ -156,6 +159,10 @@ public final class MuLayer {
                 mOut,
                 readoutWeight ? outputMultiplier : 1.0,
                 kind == ParameterKind.WEIGHT && zeroInit);
+    }
+
+    private boolean isScalarGain() {
+        return block instanceof MuRmsNorm && ((MuRmsNorm) block).gain() == MuRmsNorm.Gain.SCALAR;
     }
 
     private long linearFanIn() {

@@ -54,4 +54,15 @@ public interface MuModel extends Block {
     default MuSgd.Builder sgd(float learningRate) {
         return MuSgd.builder(this).optLearningRate(learningRate);
     }
+
+    /**
+     * Lion with μP learning rates (scaled as Adam's) and no weight decay unless set
+     * ({@code optWeightDecay(wd, WeightDecayMode.DECOUPLED)}).
+     *
+     * @param learningRate the global learning rate, as tuned at base width
+     * @return a builder; its {@code build()} requires the model to be initialized
+     */
+    default MuLion.Builder lion(float learningRate) {
+        return MuLion.builder(this).optLearningRate(learningRate);
+    }
 }

@@ -29,6 +29,7 @@ public final class MuOptions {
     private final Map<String, Integer> baseWidths;
     private final OptionalDouble attentionMultiplier;
     private final boolean zeroInitQuery;
+    private final AttentionScaling attentionScaling;
 
     private MuOptions(Builder b) {
         this.parametrization = b.parametrization;
@@ -39,6 +40,7 @@ public final class MuOptions {
         this.baseWidths = Collections.unmodifiableMap(new LinkedHashMap<>(b.baseWidths));
         this.attentionMultiplier = b.attentionMultiplier;
         this.zeroInitQuery = b.zeroInitQuery;
+        this.attentionScaling = b.attentionScaling;
     }
 
     /**
@@ -74,6 +76,7 @@ public final class MuOptions {
         b.baseWidths.putAll(baseWidths);
         b.attentionMultiplier = attentionMultiplier;
         b.zeroInitQuery = zeroInitQuery;
+        b.attentionScaling = attentionScaling;
         return b;
     }
 
@@ -153,6 +156,16 @@ public final class MuOptions {
         return zeroInitQuery;
     }
 
+    /**
+     * How attention logits scale with the head size: μP's {@code α_attn / d_head} (the default)
+     * or the standard {@code 1/sqrt(d_head)}, which is not μP when the head size grows.
+     *
+     * @return the attention scaling
+     */
+    public AttentionScaling attentionScaling() {
+        return attentionScaling;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MuOptions)) {
@@ -166,13 +179,14 @@ public final class MuOptions {
                 && zeroInitReadout.equals(other.zeroInitReadout)
                 && baseWidths.equals(other.baseWidths)
                 && attentionMultiplier.equals(other.attentionMultiplier)
-                && zeroInitQuery == other.zeroInitQuery;
+                && zeroInitQuery == other.zeroInitQuery
+                && attentionScaling == other.attentionScaling;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(parametrization, readoutForm, initMode, outputMultiplier, zeroInitReadout, baseWidths,
-                attentionMultiplier, zeroInitQuery);
+                attentionMultiplier, zeroInitQuery, attentionScaling);
     }
 
     @Override
@@ -190,6 +204,8 @@ public final class MuOptions {
                 + (baseWidths.isEmpty() ? "" : ", baseWidths=" + baseWidths)
                 + (attentionMultiplier.isPresent() ? ", attentionMultiplier=" + attentionMultiplier.getAsDouble() : "")
                 + (zeroInitQuery ? ", zeroInitQuery" : "")
+                + (attentionScaling == AttentionScaling.INVERSE_HEAD_SIZE
+                        ? "" : ", attentionScaling=" + attentionScaling)
                 + "}";
     }
 
@@ -203,8 +219,24 @@ public final class MuOptions {
         private final Map<String, Integer> baseWidths = new LinkedHashMap<>();
         private OptionalDouble attentionMultiplier = OptionalDouble.empty();
         private boolean zeroInitQuery;
+        private AttentionScaling attentionScaling = AttentionScaling.INVERSE_HEAD_SIZE;
 
         private Builder() {}
+
+        /**
+         * Chooses how attention logits scale with the head size:
+         * {@link AttentionScaling#INVERSE_HEAD_SIZE} ({@code α_attn / d_head}, μP, the default)
+         * or {@link AttentionScaling#INVERSE_SQRT_HEAD_SIZE} ({@code 1/sqrt(d_head)} by default,
+         * the standard scale, which is <b>not μP</b> when {@code d_head} grows with width). Under
+         * SP the scale is {@code 1/sqrt(d_head)} either way.
+         *
+         * @param scaling the scaling
+         * @return this builder
+         */
+        public Builder attentionScaling(AttentionScaling scaling) {
+            this.attentionScaling = Objects.requireNonNull(scaling, "scaling");
+            return this;
+        }
 
         /**
          * Sets α_attn: attention logits are scaled by {@code α_attn / d_head} under μP.

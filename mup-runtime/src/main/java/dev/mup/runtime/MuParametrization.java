@@ -56,6 +56,43 @@ public final class MuParametrization {
     }
 
     /**
+     * The logit scale an attention block of this model must apply to {@code q·kᵀ}, for blocks
+     * that are not a {@link MuAttention} (which gets its scale when the model is declared): μP's
+     * {@code α_attn / d_head} or, under SP, {@code 1/sqrt(d_head)}, as {@link MuRule} decides
+     * from the model's options. A custom block calls this once the generated model exists, e.g.
+     * {@code block.setScale(model.muParametrization().attentionLogitScale(64, "dModel"))}.
+     *
+     * @param headSize {@code d_head} in this model; positive
+     * @param headSizeWidth the name of the {@code @Width} the head size grows with, or
+     *     {@code null} when the head size is fixed (the number of heads grows instead)
+     * @return the logit scale
+     * @throws IllegalArgumentException when the head size is not positive, the width is unknown,
+     *     or the head size does not scale to a whole number at base width
+     */
+    public double attentionLogitScale(int headSize, String headSizeWidth) {
+        if (headSize <= 0) {
+            throw new IllegalArgumentException("head size must be positive, got " + headSize);
+        }
+        double multiplier = 1.0;
+        if (headSizeWidth != null) {
+            WidthDimension width = widths.get(headSizeWidth);
+            if (width == null) {
+                throw new IllegalArgumentException(
+                        modelName + " has no width '" + headSizeWidth + "'; its widths are " + widths.keySet()
+                                + " (pass null when the head size is fixed)");
+            }
+            multiplier = width.multiplier();
+            double base = MuRule.baseSize(headSize, multiplier);
+            if (base % 1 != 0) {
+                throw new IllegalArgumentException(
+                        modelName + ": head size " + headSize + " scaled with width '" + headSizeWidth
+                                + "' would be " + base + " at base width; choose sizes whose base is whole");
+            }
+        }
+        return rule.attentionLogitScale(headSize, multiplier);
+    }
+
+    /**
      * The simple name of the annotated model class.
      *
      * @return the model name
@@ -221,7 +258,8 @@ public final class MuParametrization {
 
     /**
      * Starts reporting the output of every annotated {@code Linear} layer (each a
-     * {@link MuLinear}), of every annotated {@link MuEmbedding} and {@link MuLayerNorm}, the
+     * {@link MuLinear}), of every annotated {@link MuEmbedding}, {@link MuLayerNorm} and
+     * {@link MuRmsNorm}, the
      * logits of every {@link MuAttention} (as {@code field.logits}) and of every
      * {@link MuTiedReadout} to an observer, as the coordinate check does. DJL's own
      * {@code Embedding} and {@code LayerNorm} have no hook and are not reported.

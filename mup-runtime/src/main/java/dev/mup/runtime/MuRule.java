@@ -192,7 +192,13 @@ public final class MuRule {
     /**
      * The factor on attention logits {@code q·kᵀ}: {@code α_attn / d_head} under μP, where
      * {@code α_attn} defaults to {@code sqrt(d_head at base width)} so that the base model is the
-     * standard one; {@code 1 / sqrt(d_head)} under SP.
+     * standard one; {@code 1 / sqrt(d_head)} under SP. With
+     * {@link AttentionScaling#INVERSE_SQRT_HEAD_SIZE} chosen in the options, μP models get
+     * {@code α_attn / sqrt(d_head · d_head,base)} instead ({@code 1/sqrt(d_head)} with the default
+     * α_attn), which is not μP when the head size grows.
+     *
+     * <p>This is the scale {@link MuAttention} gets; an attention block of the user's own asks for
+     * it through {@link MuParametrization#attentionLogitScale(int, String)}.
      *
      * @param headSize {@code d_head} of this model
      * @param headSizeMultiplier how many times larger {@code d_head} is than at base width (1 when
@@ -203,7 +209,11 @@ public final class MuRule {
         if (options.parametrization() == Parametrization.SP) {
             return 1.0 / Math.sqrt(headSize);
         }
-        double alpha = options.attentionMultiplier().orElse(Math.sqrt(baseSize(headSize, headSizeMultiplier)));
+        double baseHeadSize = baseSize(headSize, headSizeMultiplier);
+        double alpha = options.attentionMultiplier().orElse(Math.sqrt(baseHeadSize));
+        if (options.attentionScaling() == AttentionScaling.INVERSE_SQRT_HEAD_SIZE) {
+            return alpha / Math.sqrt(headSize * baseHeadSize);
+        }
         return alpha / headSize;
     }
 

@@ -5,7 +5,10 @@ package dev.mup.runtime;
  * normalize the gradient, so their learning rates scale differently from SGD's.
  */
 public enum UpdateRule {
-    /** Adam and AdamW: hidden learning rates shrink like {@code 1 / m_in}. */
+    /**
+     * Adam and AdamW: hidden learning rates shrink like {@code 1 / m_in}. Also the family of
+     * {@link MuLion}, whose sign update is normalized like Adam's.
+     */
     ADAM,
     /** SGD, with or without momentum: learning rates scale like {@code m_out / m_in}. */
     SGD

@@ -15,7 +15,6 @@ import dev.mup.annotations.MuBlock;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.runtime.MuAttention;
-import dev.mup.runtime.MuLayerNorm;
 
 /**
  * One pre-LayerNorm Transformer block: {@code x + attention(norm(x))}, then
@@ -24,6 +23,11 @@ import dev.mup.runtime.MuLayerNorm;
  * {@code blocks.0.up}, {@code blocks.1.attention.query} and so on.
  *
  * <p>The widths named here ({@code dModel}, {@code dFfn}) are the enclosing {@link Gpt}'s.
+ *
+ * <p>A {@link GptVariant} changes the norms (LayerNorm or RMSNorm, whose gain may be a vector,
+ * none or a scalar), the feed-forward layer (GELU, or SwiGLU {@code down(silu(gate) ⊙ value)}
+ * with {@code up} producing value and gate, {@code dModel → 2·dFfn}) and whether projections
+ * have biases; the annotations stay the same, since every choice keeps each layer's widths.
  */
 @MuBlock
 public class GptBlock extends AbstractBlock {
@@ -45,6 +49,18 @@ public class GptBlock extends AbstractBlock {
 
     private final int dModel;
     private final int dFfn;
+    private final GptVariant variant;
+
+    /**
+     * Creates a block of the default variant (LayerNorm, GELU, biases).
+     *
+     * @param dModel the model dimension (the residual stream)
+     * @param dFfn the hidden size of the feed-forward layer
+     * @param headSize the size of each attention head; {@code dModel / headSize} heads
+     */
+    public GptBlock(int dModel, int dFfn, int headSize) {
+        this(dModel, dFfn, headSize, GptVariant.defaults());
+    }
 
     /**
      * Creates a block.
@@ -52,16 +68,22 @@ public class GptBlock extends AbstractBlock {
      * @param dModel the model dimension (the residual stream)
      * @param dFfn the hidden size of the feed-forward layer
      * @param headSize the size of each attention head; {@code dModel / headSize} heads
+     * @param variant the norms, feed-forward layer and biases
      */
-    public GptBlock(int dModel, int dFfn, int headSize) {
+    public GptBlock(int dModel, int dFfn, int headSize, GptVariant variant) {
         this.dModel = dModel;
         this.dFfn = dFfn;
-        attentionNorm = addChildBlock("attentionNorm", MuLayerNorm.builder().build());
-        attention = addChildBlock("attention",
-                MuAttention.builder().setModelDim(dModel).setHeadSize(headSize).build());
-        ffnNorm = addChildBlock("ffnNorm", MuLayerNorm.builder().build());
-        up = addChildBlock("up", Linear.builder().setUnits(dFfn).build());
-        down = addChildBlock("down", Linear.builder().setUnits(dModel).build());
+        this.variant = variant;
+        boolean bias = variant.bias();
+        boolean gated = variant.feedForward() == GptVariant.FeedForward.SWIGLU;
+        attentionNorm = addChildBlock("attentionNorm", variant.newNorm());
+        MuAttention.Builder heads = variant.heads() == GptVariant.Heads.FIXED_SIZE
+                ? MuAttention.builder().setHeadSize(headSize)
+                : MuAttention.builder().setHeads(fixedHeadCount(headSize));
+        attention = addChildBlock("attention", heads.setModelDim(dModel).optBias(bias).build());
+        ffnNorm = addChildBlock("ffnNorm", variant.newNorm());
+        up = addChildBlock("up", Linear.builder().setUnits(gated ? 2L * dFfn : dFfn).optBias(bias).build());
+        down = addChildBlock("down", Linear.builder().setUnits(dModel).optBias(bias).build());
     }
 
     @Override
@@ -76,9 +98,47 @@ public class GptBlock extends AbstractBlock {
         x = x.add(attended.singletonOrThrow());
         NDList hidden = up.forward(parameterStore,
                 ffnNorm.forward(parameterStore, new NDList(x), training), training);
-        NDList out = down.forward(parameterStore,
-                new NDList(Activation.gelu(hidden.singletonOrThrow())), training);
+        NDList out = down.forward(parameterStore, new NDList(activate(hidden.singletonOrThrow())), training);
         return new NDList(x.add(out.singletonOrThrow()));
+    }
+
+    /** The number of heads at the GPT's declared base width, for {@link GptVariant.Heads#FIXED_COUNT}. */
+    private static int fixedHeadCount(int headSize) {
+        if (Gpt.BASE_WIDTH % headSize != 0) {
+            throw new IllegalArgumentException(
+                    "with a fixed number of heads, the head size " + headSize + " must divide the base dModel "
+                            + Gpt.BASE_WIDTH + " (heads = " + Gpt.BASE_WIDTH + " / headSize)");
+        }
+        return Gpt.BASE_WIDTH / headSize;
+    }
+
+    /** GELU, or SwiGLU over the two halves of {@code up}'s output. */
+    private NDArray activate(NDArray hidden) {
+        if (variant.feedForward() == GptVariant.FeedForward.GELU) {
+            return Activation.gelu(hidden);
+        }
+        return swiGlu(hidden);
+    }
+
+    /**
+     * SwiGLU's gating: {@code silu(gate) ⊙ value = gate · sigmoid(gate) · value}, where value and
+     * gate are the first and second halves of the last axis.
+     *
+     * @param valueAndGate {@code (..., 2·n)}
+     * @return {@code (..., n)}
+     * @throws IllegalArgumentException if the last axis is not even
+     */
+    public static NDArray swiGlu(NDArray valueAndGate) {
+        Shape shape = valueAndGate.getShape();
+        int axis = shape.dimension() - 1;
+        if (shape.get(axis) % 2 != 0) {
+            throw new IllegalArgumentException(
+                    "SwiGLU needs value and gate halves on the last axis, got shape " + shape);
+        }
+        NDList halves = valueAndGate.split(2, axis);
+        NDArray value = halves.get(0);
+        NDArray gate = halves.get(1);
+        return gate.mul(Activation.sigmoid(gate)).mul(value);
     }
 
     @Override

@@ -12,9 +12,9 @@ import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
 import dev.mup.runtime.MuEmbedding;
-import dev.mup.runtime.MuLayerNorm;
 import dev.mup.runtime.MuTiedReadout;
 import java.util.List;
+import java.util.Objects;
 
 /**
  * {@link Gpt} with its readout tied to the token embedding, as GPT-2 does: the logits are the
@@ -64,6 +64,24 @@ public class TiedGpt extends AbstractBlock {
      *     multiple of {@code headSize}
      */
     public TiedGpt(int vocabulary, int context, int layers, int dModel, int headSize) {
+        this(vocabulary, context, layers, dModel, headSize, GptVariant.defaults());
+    }
+
+    /**
+     * Creates the model of a variant (norms, feed-forward layer, biases; see
+     * {@link GptVariant}) with a feed-forward size of {@code 4 · dModel}.
+     *
+     * @param vocabulary the number of distinct tokens
+     * @param context the longest sequence (positions embedded)
+     * @param layers the number of blocks
+     * @param dModel the model dimension, a multiple of {@code headSize}
+     * @param headSize the size of each attention head
+     * @param variant the architectural variant; {@link GptVariant#defaults()} for the usual GPT
+     * @throws IllegalArgumentException if a size is not positive or {@code dModel} is not a
+     *     multiple of {@code headSize}
+     */
+    public TiedGpt(int vocabulary, int context, int layers, int dModel, int headSize, GptVariant variant) {
+        Objects.requireNonNull(variant, "variant");
         GptTrunk.checkSizes("TiedGpt", vocabulary, context, layers, dModel, headSize);
         this.dModel = dModel;
         this.dFfn = 4 * dModel;
@@ -71,8 +89,8 @@ public class TiedGpt extends AbstractBlock {
         this.context = context;
         tokens = addChildBlock("tokens", new MuEmbedding(vocabulary, dModel));
         positions = addChildBlock("positions", new MuEmbedding(context, dModel));
-        blocks = GptTrunk.blocks(layers, i -> addChildBlock("block" + i, new GptBlock(dModel, dFfn, headSize)));
-        finalNorm = addChildBlock("finalNorm", MuLayerNorm.builder().build());
+        blocks = GptTrunk.blocks(layers, i -> addChildBlock("block" + i, new GptBlock(dModel, dFfn, headSize, variant)));
+        finalNorm = addChildBlock("finalNorm", variant.newNorm());
         readout = addChildBlock("readout", new MuTiedReadout(tokens));
     }
 
