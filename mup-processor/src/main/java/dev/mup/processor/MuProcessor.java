@@ -6,6 +6,7 @@ import dev.mup.annotations.MuBlock;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
+import dev.mup.annotations.MuUnscaled;
 import dev.mup.annotations.Width;
 import java.io.IOException;
 import java.io.Writer;
@@ -82,6 +83,9 @@ public final class MuProcessor extends AbstractProcessor {
 
     private boolean lastRound;
 
+    /** The classes this processor wrote, by qualified name. */
+    private final Set<String> written = new HashSet<>();
+
     private FieldChecks checks;
     private ModelValidator validator;
     private BlockValidator blockValidator;
@@ -110,7 +114,10 @@ public final class MuProcessor extends AbstractProcessor {
                 MuInput.class.getCanonicalName(),
                 MuHidden.class.getCanonicalName(),
                 MuOutput.class.getCanonicalName(),
-                MuBlock.class.getCanonicalName());
+                MuUnscaled.class.getCanonicalName(),
+                MuBlock.class.getCanonicalName(),
+                // Only to claim it on the classes generated here (see process).
+                GENERATED_ANNOTATION);
     }
 
     @Override
@@ -167,7 +174,25 @@ public final class MuProcessor extends AbstractProcessor {
         } finally {
             roundBlocks = Map.of();
         }
-        return false;
+        // The annotations are the project's own: claiming them keeps javac's "No processor
+        // claimed any of these annotations" (-Xlint:processing) from failing -Werror builds.
+        // @Generated is claimed only when it marks nothing but the classes written here.
+        return claims(annotations, roundEnv);
+    }
+
+    private boolean claims(Set<? extends TypeElement> annotations, RoundEnvironment roundEnv) {
+        for (TypeElement annotation : annotations) {
+            if (!annotation.getQualifiedName().contentEquals(GENERATED_ANNOTATION)) {
+                continue;
+            }
+            for (Element element : roundEnv.getElementsAnnotatedWith(annotation)) {
+                if (!(element instanceof TypeElement type)
+                        || !written.contains(type.getQualifiedName().toString())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void processModel(TypeElement model) {
@@ -287,6 +312,7 @@ public final class MuProcessor extends AbstractProcessor {
             try (Writer writer = source.openWriter()) {
                 file.writeTo(writer);
             }
+            written.add(qualifiedName);
         } catch (IOException e) {
             processingEnv.getMessager().printMessage(
                     Kind.ERROR,
