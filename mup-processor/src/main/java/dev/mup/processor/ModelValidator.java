@@ -49,9 +49,11 @@ import javax.lang.model.util.Types;
  * must be usable (valid, and generated), and every width its layers name, nested blocks
  * included, must be a {@code @Width} field of the model.
  *
- * <p>Besides errors it warns about {@code Linear}, {@code MuAttention} and {@code MuTiedReadout}
- * fields of a model that carry no role, which are usually a forgotten annotation; {@code
- * @SuppressWarnings("mup")} on the field or the class silences that warning.
+ * <p>Besides errors it warns about fields of a model holding a DJL block with parameters ({@code
+ * Linear}, {@code MuAttention}, {@code MuTiedReadout}, a {@code SequentialBlock}, a custom
+ * block, ...) that carry no role and are no {@code @MuBlock}, which are usually a forgotten
+ * annotation (a field kept out of μP on purpose carries {@code @MuUnscaled}), and about a second
+ * {@code @MuOutput}; {@code @SuppressWarnings("mup")} on the field or the class silences them.
  */
 final class ModelValidator {
 

@@ -56,6 +56,11 @@ import javax.tools.JavaFileObject;
  * block, regenerated with the block, holds the block's layers), and a changed block class gets
  * the models that use it recompiled, and so revalidated, as any dependent class.
  *
+ * <p>A field annotated {@link MuUnscaled} (in a model or a block) is declared to the builder as
+ * kept in the standard parametrization on purpose. The processor claims its annotations (and
+ * {@code @Generated} on the classes it wrote), so that {@code -Xlint:all -Werror} builds do not
+ * fail on javac's "No processor claimed any of these annotations".
+ *
  * <p>A model or block whose declaration mentions types that do not exist yet (for example
  * classes another processor generates) is put off to a later round, and so is a model or block
  * holding such a block; if the types are still missing in the last round, the class is reported

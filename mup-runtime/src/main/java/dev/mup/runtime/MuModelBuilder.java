@@ -23,6 +23,11 @@ import java.util.Objects;
  * multiplier on readouts, and lets a coordinate check observe every layer). The builder checks at run time what the
  * processor cannot see at compile time: that the fields hold layers, that widths are positive.
  *
+ * <p>A field annotated {@code @MuUnscaled} is declared with {@link #unscaled(String, Block)}: its
+ * parameters stay as they are, and are listed as unscaled. {@link #build(Block)} gives the
+ * parametrization the model itself, so that it can refuse parameters outside every declared
+ * layer, block and unscaled field.
+ *
  * <p>The layers of a {@code @MuBlock} sub-block are declared by the block's generated
  * {@code declare} method, with the block's place in the model as the prefix of their names
  * ({@code blocks.0.up}); it takes the block's own children from {@link #childrenOf}, so that a

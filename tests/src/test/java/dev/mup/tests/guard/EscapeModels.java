@@ -16,6 +16,7 @@ import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.MuUnscaled;
 import dev.mup.annotations.Width;
+import dev.mup.runtime.MuLayerNorm;
 import java.util.List;
 
 /**
@@ -168,6 +169,79 @@ final class EscapeModels {
                 layer.initialize(manager, dataType, shape);
                 shape = layer.getOutputShapes(new Shape[] {shape})[0];
             }
+        }
+    }
+
+    /** A custom block holding a width → width {@code Linear} in a field of its own. */
+    public static class Gate extends AbstractBlock {
+
+        final Linear proj;
+
+        public Gate(int width) {
+            proj = addChildBlock("proj", Linear.builder().setUnits(width).build());
+        }
+
+        @Override
+        protected NDList forwardInternal(
+                ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
+            return proj.forward(ps, in, training);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] in) {
+            return proj.getOutputShapes(in);
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... in) {
+            proj.initialize(manager, dataType, in);
+        }
+    }
+
+    /** An unannotated custom block and an unannotated width-sized norm. */
+    public static class MixedMlp extends AbstractBlock {
+
+        @Width(base = 16)
+        final int width;
+
+        @MuInput Linear input;
+
+        @SuppressWarnings("mup")
+        Gate gate;
+
+        @SuppressWarnings("mup")
+        MuLayerNorm norm;
+
+        @MuOutput Linear readout;
+
+        public MixedMlp(int width) {
+            this.width = width;
+            input = addChildBlock("input", Linear.builder().setUnits(width).build());
+            gate = addChildBlock("gate", new Gate(width));
+            norm = addChildBlock("norm", MuLayerNorm.builder().build());
+            readout = addChildBlock("readout", Linear.builder().setUnits(3).build());
+        }
+
+        @Override
+        protected NDList forwardInternal(
+                ParameterStore ps, NDList in, boolean training, PairList<String, Object> params) {
+            NDList x = input.forward(ps, in, training);
+            x = norm.forward(ps, gate.forward(ps, x, training), training);
+            return readout.forward(ps, x, training);
+        }
+
+        @Override
+        public Shape[] getOutputShapes(Shape[] in) {
+            return new Shape[] {new Shape(in[0].get(0), 3)};
+        }
+
+        @Override
+        protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... in) {
+            input.initialize(manager, dataType, in[0]);
+            Shape hidden = new Shape(in[0].get(0), width);
+            gate.initialize(manager, dataType, hidden);
+            norm.initialize(manager, dataType, hidden);
+            readout.initialize(manager, dataType, hidden);
         }
     }
 }

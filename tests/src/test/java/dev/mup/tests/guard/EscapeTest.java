@@ -67,6 +67,21 @@ class EscapeTest {
     }
 
     @Test
+    void aCustomBlockAndANormWithoutRoleAreListedWithTheirFix() {
+        initialized(new EscapeModels_MixedMlpMuP(WIDTH), model -> {
+            IllegalStateException e = assertThrows(
+                    IllegalStateException.class, () -> model.adam(1e-3f).build());
+            String message = e.getMessage();
+            assertTrue(message.startsWith("MixedMlp has 4 parameters outside the μP table"), message);
+            assertTrue(message.contains("gate.proj.weight (32, 32), gate.proj.bias (32) (in 'gate', a Gate):"
+                    + " annotate its class Gate with @MuBlock and its layers with roles"), message);
+            assertTrue(message.contains("norm.gamma (32), norm.beta (32) (in 'norm', a MuLayerNorm): annotate"
+                    + " 'norm' with @MuInput when its size grows with the width, or annotate 'norm' with"
+                    + " @MuUnscaled"), message);
+        });
+    }
+
+    @Test
     void theCheckNeedsNoValues() {
         // Before initialization the structure is already wrong: that is said first.
         IllegalStateException e = assertThrows(
