@@ -5,12 +5,12 @@ import ai.djl.modality.nlp.embedding.TrainableWordEmbedding;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
+import dev.mup.runtime.MuLayerNorm;
 import dev.mup.runtime.MuTiedReadout;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ public class Gpt extends AbstractBlock {
     final List<GptBlock> blocks = new ArrayList<>();
 
     @MuInput(width = "dModel")
-    LayerNorm finalNorm;
+    MuLayerNorm finalNorm;
 
     @MuOutput(width = "dModel")
     MuTiedReadout readout;
@@ -60,7 +60,7 @@ public class Gpt extends AbstractBlock {
         for (int i = 0; i < depth; i++) {
             blocks.add(addChildBlock("block" + i, new GptBlock(dModel, dFfn, heads)));
         }
-        finalNorm = addChildBlock("finalNorm", LayerNorm.builder().build());
+        finalNorm = addChildBlock("finalNorm", MuLayerNorm.builder().build());
         readout = addChildBlock("readout", new MuTiedReadout(embedding));
     }
 

@@ -6,13 +6,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuBlock;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.runtime.MuAttention;
+import dev.mup.runtime.MuLayerNorm;
 
 /**
  * Processor fixture: a pre-norm transformer block as a {@code @MuBlock}, annotated once for every
@@ -23,13 +23,13 @@ import dev.mup.runtime.MuAttention;
 public class GptBlock extends AbstractBlock {
 
     @MuInput(width = "dModel")
-    LayerNorm attentionNorm;
+    MuLayerNorm attentionNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dModel")
     MuAttention attention;
 
     @MuInput(width = "dModel")
-    LayerNorm ffnNorm;
+    MuLayerNorm ffnNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dFfn")
     Linear up;
@@ -45,10 +45,10 @@ public class GptBlock extends AbstractBlock {
      * @param heads the number of attention heads
      */
     public GptBlock(int dModel, int dFfn, int heads) {
-        attentionNorm = addChildBlock("attentionNorm", LayerNorm.builder().build());
+        attentionNorm = addChildBlock("attentionNorm", MuLayerNorm.builder().build());
         attention = addChildBlock(
                 "attention", MuAttention.builder().setModelDim(dModel).setHeads(heads).build());
-        ffnNorm = addChildBlock("ffnNorm", LayerNorm.builder().build());
+        ffnNorm = addChildBlock("ffnNorm", MuLayerNorm.builder().build());
         up = addChildBlock("up", Linear.builder().setUnits(dFfn).build());
         down = addChildBlock("down", Linear.builder().setUnits(dModel).build());
     }

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuHidden;
@@ -16,6 +15,7 @@ import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
 import dev.mup.runtime.MuAttention;
+import dev.mup.runtime.MuLayerNorm;
 import dev.mup.runtime.MuTiedReadout;
 import java.util.List;
 
@@ -42,13 +42,13 @@ public class TransformerBlockModel extends AbstractBlock {
     final TrainableWordEmbedding embedding;
 
     @MuInput(width = "dModel")
-    LayerNorm attentionNorm;
+    MuLayerNorm attentionNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dModel")
     MuAttention attention;
 
     @MuInput(width = "dModel")
-    LayerNorm ffnNorm;
+    MuLayerNorm ffnNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dFfn")
     Linear up;
@@ -57,7 +57,7 @@ public class TransformerBlockModel extends AbstractBlock {
     Linear down;
 
     @MuInput(width = "dModel")
-    LayerNorm finalNorm;
+    MuLayerNorm finalNorm;
 
     @MuOutput(width = "dModel")
     MuTiedReadout readout;
@@ -76,13 +76,13 @@ public class TransformerBlockModel extends AbstractBlock {
         this.vocabularySize = vocabulary.size();
         embedding = addChildBlock(
                 "embedding", new TrainableWordEmbedding(new DefaultVocabulary(vocabulary), dModel));
-        attentionNorm = addChildBlock("attentionNorm", LayerNorm.builder().build());
+        attentionNorm = addChildBlock("attentionNorm", MuLayerNorm.builder().build());
         attention = addChildBlock(
                 "attention", MuAttention.builder().setModelDim(dModel).setHeads(heads).build());
-        ffnNorm = addChildBlock("ffnNorm", LayerNorm.builder().build());
+        ffnNorm = addChildBlock("ffnNorm", MuLayerNorm.builder().build());
         up = addChildBlock("up", Linear.builder().setUnits(dFfn).build());
         down = addChildBlock("down", Linear.builder().setUnits(dModel).build());
-        finalNorm = addChildBlock("finalNorm", LayerNorm.builder().build());
+        finalNorm = addChildBlock("finalNorm", MuLayerNorm.builder().build());
         readout = addChildBlock("readout", new MuTiedReadout(embedding));
     }
 

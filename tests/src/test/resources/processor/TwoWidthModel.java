@@ -8,13 +8,13 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
+import dev.mup.runtime.MuLayerNorm;
 import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
@@ -41,7 +41,7 @@ public class TwoWidthModel extends AbstractBlock {
     Embedding<String> embedding;
 
     @MuInput(width = "dModel")
-    LayerNorm norm;
+    MuLayerNorm norm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dFfn")
     Linear up;
@@ -66,7 +66,7 @@ public class TwoWidthModel extends AbstractBlock {
         this.vocabularySize = vocabulary.size();
         embedding = addChildBlock(
                 "embedding", new TrainableWordEmbedding(new DefaultVocabulary(vocabulary), dModel));
-        norm = addChildBlock("norm", LayerNorm.builder().build());
+        norm = addChildBlock("norm", MuLayerNorm.builder().build());
         up = addChildBlock("up", Linear.builder().setUnits(dFfn).build());
         down = addChildBlock("down", Linear.builder().setUnits(dModel).build());
         readout = addChildBlock("readout", Linear.builder().setUnits(vocabularySize).build());

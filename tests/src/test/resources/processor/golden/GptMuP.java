@@ -97,7 +97,7 @@ public class GptMuP extends Gpt implements MuModel {
     }
     mu.input("finalNorm", this.finalNorm, "dModel");
     this.readout = mu.output("readout", this.readout, "dModel", 1.0, false, this.children);
-    this.muParametrization = mu.build();
+    this.muParametrization = mu.build(this);
   }
 
   @Override

@@ -85,7 +85,7 @@ public class MlpMuP extends Mlp implements MuModel {
     this.input = mu.input("input", this.input, "width", this.children);
     this.hidden = mu.hidden("hidden", this.hidden, "width", "width", this.children);
     this.readout = mu.output("readout", this.readout, "width", 1.0, false, this.children);
-    this.muParametrization = mu.build();
+    this.muParametrization = mu.build(this);
   }
 
   @Override

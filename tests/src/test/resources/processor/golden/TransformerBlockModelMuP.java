@@ -101,7 +101,7 @@ public class TransformerBlockModelMuP extends TransformerBlockModel implements M
     this.down = mu.hidden("down", this.down, "dFfn", "dModel", this.children);
     mu.input("finalNorm", this.finalNorm, "dModel");
     this.readout = mu.output("readout", this.readout, "dModel", 1.0, false, this.children);
-    this.muParametrization = mu.build();
+    this.muParametrization = mu.build(this);
   }
 
   @Override

@@ -96,7 +96,7 @@ public class TwoWidthModelMuP extends TwoWidthModel implements MuModel {
     this.up = mu.hidden("up", this.up, "dModel", "dFfn", this.children);
     this.down = mu.hidden("down", this.down, "dFfn", "dModel", this.children);
     this.readout = mu.output("readout", this.readout, "dModel", 0.5, true, this.children);
-    this.muParametrization = mu.build();
+    this.muParametrization = mu.build(this);
   }
 
   /**
@@ -145,7 +145,7 @@ public class TwoWidthModelMuP extends TwoWidthModel implements MuModel {
     this.up = muBuilder.hidden("up", this.up, "dModel", "dFfn", this.children);
     this.down = muBuilder.hidden("down", this.down, "dFfn", "dModel", this.children);
     this.readout = muBuilder.output("readout", this.readout, "dModel", 0.5, true, this.children);
-    this.muParametrization = muBuilder.build();
+    this.muParametrization = muBuilder.build(this);
   }
 
   @Override

@@ -8,6 +8,7 @@ import static dev.mup.processor.FieldChecks.mirror;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
+import dev.mup.annotations.MuUnscaled;
 import dev.mup.annotations.Width;
 import dev.mup.processor.FieldChecks.BlockFieldType;
 import java.lang.annotation.Annotation;
@@ -94,6 +95,10 @@ final class BlockValidator {
         FieldChecks.WidthScope scope = FieldChecks.blockWidths(block);
         List<Declaration> declarations = new ArrayList<>();
         for (VariableElement field : ElementFilter.fieldsIn(block.getEnclosedElements())) {
+            if (field.getAnnotation(MuUnscaled.class) != null) {
+                checks.validateUnscaled(field, reader, "block", report).ifPresent(declarations::add);
+                continue;
+            }
             List<Class<? extends Annotation>> present = annotationsOf(field);
             String name = field.getSimpleName().toString();
             if (present.isEmpty()) {

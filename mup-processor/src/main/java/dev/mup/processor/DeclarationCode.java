@@ -54,6 +54,13 @@ final class DeclarationCode {
         for (Declaration declaration : declarations) {
             if (declaration instanceof LayerDescription layer) {
                 out.add(layerStatement(layer, scope));
+            } else if (declaration instanceof UnscaledDescription unscaled) {
+                // MuModelBuilder has an overload for a block, an array and a list of blocks.
+                out.addStatement("$L.unscaled($L, $L.$L)",
+                        scope.builder(),
+                        name(scope, CodeBlock.of("$S", unscaled.fieldName())),
+                        scope.owner(),
+                        unscaled.fieldName());
             } else {
                 out.add(blockStatements((BlockFieldDescription) declaration, scope));
             }
@@ -185,6 +192,11 @@ final class DeclarationCode {
                     default:
                         throw new AssertionError(block.shape());
                 }
+                continue;
+            }
+            if (declaration instanceof UnscaledDescription) {
+                doc.add("unscaled on purpose ({@code @MuUnscaled}): its parameters keep the"
+                        + " standard parametrization\n");
                 continue;
             }
             LayerDescription layer = (LayerDescription) declaration;

@@ -4,6 +4,7 @@ import dev.mup.annotations.MuBlock;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
+import dev.mup.annotations.MuUnscaled;
 import dev.mup.annotations.Width;
 import dev.mup.processor.LayerDescription.LayerType;
 import dev.mup.processor.LayerDescription.Role;
@@ -127,22 +128,27 @@ final class FieldChecks {
             if (widthNames.contains(widthName)) {
                 return widthName;
             }
+            Optional<String> meant = didYouMean(widthName, widthNames);
+            String advice = meant.isPresent()
+                    ? String.format(
+                            " Did you mean '%s'? Set %s = \"%s\"", meant.get(), attribute, meant.get())
+                    : String.format(
+                            " Set %s to one of them, or annotate the field '%s' with @Width",
+                            attribute,
+                            widthName);
             report.error(
                     field,
                     mirror,
                     value(mirror, attribute),
                     String.format(
-                            "%s(%s = \"%s\") on '%s' names no @Width field of %s; known widths: %s."
-                                    + " Set %s to one of them, or annotate the field '%s' with"
-                                    + " @Width",
+                            "%s(%s = \"%s\") on '%s' names no @Width field of %s; known widths: %s.%s",
                             annotation,
                             attribute,
                             widthName,
                             field.getSimpleName(),
                             model.getSimpleName(),
                             widthNames.isEmpty() ? "none" : String.join(", ", widthNames),
-                            attribute,
-                            widthName));
+                            advice));
             return null;
         };
     }
@@ -222,6 +228,9 @@ final class FieldChecks {
         }
 
         if (role == MuInput.class) {
+            if (type == LayerType.LAYER_NORM) {
+                warnIfAllAxesLayerNorm(field, report);
+            }
             String declared = field.getAnnotation(MuInput.class).width();
             String width = widths.resolve(
                     field, mirror, "width", declared, "its output size", report);
@@ -448,9 +457,11 @@ final class FieldChecks {
 
     /**
      * Warns about an unannotated field holding a layer or block that μP would parametrize (a
-     * {@code Linear}, {@code MuAttention} or {@code MuTiedReadout}): most likely a forgotten
-     * annotation. {@code @SuppressWarnings("mup")} on the field or an enclosing class silences
-     * it.
+     * {@code Linear}, {@code MuAttention} or {@code MuTiedReadout}), or any other DJL block that
+     * can hold parameters (alone, in an array or in a list) and is not a {@code @MuBlock}: most
+     * likely a forgotten annotation, and at run time parameters outside the μP table. The known
+     * parameter-free blocks ({@link #PARAMETER_FREE_BLOCKS}) are left alone. {@code
+     * @SuppressWarnings("mup")} on the field or an enclosing class silences it.
      *
      * @param owner the model or block declaring the field
      * @param field a field without μP annotations
@@ -471,6 +482,264 @@ final class FieldChecks {
                 return;
             }
         }
+        // Any other DJL block that can hold parameters (alone, in an array or in a list): its
+        // parameters would be outside the μP table.
+        TypeMirror held = heldBlockType(field.asType());
+        if (held != null && !isParameterFree(held)) {
+            report.warning(field, unclassifiedBlockMessage(held, field, owner));
+        }
+    }
+
+    /**
+     * The DJL blocks that hold no parameters, and so need no role: a field of one of these types
+     * (or a subclass) gets no warning. Activations and pooling layers are {@code LambdaBlock}s.
+     */
+    static final List<String> PARAMETER_FREE_BLOCKS = List.of(
+            "ai.djl.nn.LambdaBlock",
+            "ai.djl.nn.norm.Dropout",
+            "ai.djl.nn.core.ConstantEmbedding",
+            "ai.djl.nn.core.SparseMax");
+
+    static final String BLOCK = "ai.djl.nn.Block";
+
+    /**
+     * The block type a field holds: its own type when it is a DJL block, the element type of an
+     * array or {@code java.util.List} of blocks, or {@code null} when it holds no block.
+     *
+     * @param type a field's declared type
+     * @return the block type, or {@code null}
+     */
+    TypeMirror heldBlockType(TypeMirror type) {
+        TypeElement block = elements.getTypeElement(BLOCK);
+        if (block == null) {
+            return null;
+        }
+        TypeMirror candidate = type;
+        if (type.getKind() == TypeKind.ARRAY) {
+            candidate = ((ArrayType) type).getComponentType();
+        } else if (type.getKind() == TypeKind.DECLARED && !isAssignable(type, block)) {
+            DeclaredType list = asList(type);
+            if (list == null || list.getTypeArguments().size() != 1) {
+                return null;
+            }
+            candidate = list.getTypeArguments().get(0);
+            if (candidate.getKind() == TypeKind.WILDCARD) {
+                candidate = ((WildcardType) candidate).getExtendsBound();
+            }
+        }
+        return candidate != null
+                        && candidate.getKind() == TypeKind.DECLARED
+                        && isAssignable(candidate, block)
+                ? candidate
+                : null;
+    }
+
+    private boolean isParameterFree(TypeMirror type) {
+        for (String name : PARAMETER_FREE_BLOCKS) {
+            TypeElement element = elements.getTypeElement(name);
+            if (element != null && isAssignable(type, element)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private boolean isA(TypeMirror type, String qualifiedName) {
+        TypeElement element = elements.getTypeElement(qualifiedName);
+        return element != null && isAssignable(type, element);
+    }
+
+    /**
+     * The warning for a field holding a DJL block with parameters that has no role and is not a
+     * {@code @MuBlock}: the fix depends on the kind of block.
+     */
+    private String unclassifiedBlockMessage(TypeMirror held, VariableElement field, TypeElement owner) {
+        TypeElement heldElement = (TypeElement) ((DeclaredType) held).asElement();
+        String heldName = heldElement.getSimpleName().toString();
+        boolean single = types.isSameType(types.erasure(held), types.erasure(field.asType()));
+        String start = String.format(
+                "%s field '%s' of %s %s no μP role and %s not a @MuBlock, so %s parameters would stay"
+                        + " in the standard parametrization, outside the μP table (a μP optimizer"
+                        + " refuses them): ",
+                single ? heldName : field.asType().toString(),
+                field.getSimpleName(),
+                owner.getSimpleName(),
+                single ? "has" : "holds " + heldName + " blocks with",
+                single ? "is" : "they are",
+                single ? "its" : "their");
+        String unscaled = "annotate the field with @MuUnscaled to keep "
+                + (single ? "it" : "them") + " unscaled on purpose";
+        if (isA(held, LayerType.EMBEDDING.qualifiedName())
+                || isA(held, LayerType.LAYER_NORM.qualifiedName())) {
+            return start
+                    + (single
+                            ? "annotate it with @MuInput if its output size grows with the width"
+                            : "declare each in a field of its own with @MuInput, or in a @MuBlock"
+                                    + " class (a List of that class needs no annotation)")
+                    + ", or " + unscaled;
+        }
+        if (isA(held, "ai.djl.nn.SequentialBlock") || isA(held, "ai.djl.nn.ParallelBlock")) {
+            return start
+                    + String.format(
+                            "μP cannot see the layers inside a %s, and a role on it is refused. Put"
+                                    + " the (repeated) layers in a @MuBlock class whose fields carry"
+                                    + " the roles (a List of that class needs no annotation), or ",
+                            heldName)
+                    + unscaled;
+        }
+        if (heldElement.getQualifiedName().contentEquals(BLOCK)
+                || heldElement.getQualifiedName().contentEquals(ABSTRACT_BLOCK)
+                || heldElement.getQualifiedName().contentEquals("ai.djl.nn.AbstractBaseBlock")) {
+            return start
+                    + "declare the field with the type of the layer it holds and give it a role, or "
+                    + unscaled + "; if it holds a block without parameters (an activation or a"
+                    + " pooling layer), declare it as ai.djl.nn.LambdaBlock or add"
+                    + " @SuppressWarnings(\"" + SUPPRESS_KEY + "\")";
+        }
+        if (heldElement.getQualifiedName().toString().startsWith("ai.djl.")) {
+            return start
+                    + String.format(
+                            "μP has no role for a %s; %s, or build it from layers with roles in a"
+                                    + " @MuBlock class",
+                            heldName,
+                            unscaled);
+        }
+        return start
+                + String.format(
+                        "annotate the class %s with @MuBlock and its layers with roles (@MuInput,"
+                                + " @MuHidden), or ",
+                        heldName)
+                + unscaled;
+    }
+
+    /**
+     * Warns about an {@code @MuInput} field declared as DJL's own {@code LayerNorm}: without an
+     * axis it normalizes over every axis but the first, so on a {@code (batch, sequence, d)}
+     * input its gain and bias are {@code [sequence, d]}, unlike every Transformer.
+     */
+    private void warnIfAllAxesLayerNorm(VariableElement field, Report report) {
+        if (isSuppressed(field)
+                || !types.erasure(field.asType()).toString().equals(LayerType.LAYER_NORM.qualifiedName())) {
+            return;
+        }
+        report.warning(
+                field,
+                String.format(
+                        "@MuInput field '%s' is declared as DJL's LayerNorm, which (without an axis)"
+                                + " normalizes over every axis but the first: on a (batch,"
+                                + " sequence, d) input its gain and bias are [sequence, d], not"
+                                + " [d] as in a Transformer. Declare it as %s (which normalizes"
+                                + " over the last axis) and build it with MuLayerNorm.builder(),"
+                                + " or, if its input is (batch, d) or it is built with an axis,"
+                                + " add @SuppressWarnings(\"%s\")",
+                        field.getSimpleName(),
+                        "dev.mup.runtime.MuLayerNorm",
+                        SUPPRESS_KEY));
+    }
+
+    /**
+     * Validates a field annotated {@code @MuUnscaled}: a readable instance field holding a DJL
+     * block, an array or a list of blocks, that is no {@code @MuBlock} and carries no other μP
+     * annotation.
+     *
+     * @param field the field
+     * @param reader the generated class reading it, for messages
+     * @param ownerKind {@code model} or {@code block}
+     * @param report where errors go
+     * @return the description, or empty after reporting an error
+     */
+    Optional<UnscaledDescription> validateUnscaled(
+            VariableElement field, String reader, String ownerKind, Report report) {
+        int errors = report.errors();
+        String name = field.getSimpleName().toString();
+        AnnotationMirror mirror = mirror(field, MuUnscaled.class);
+        List<Class<? extends Annotation>> others = annotationsOf(field);
+        if (!others.isEmpty()) {
+            report.error(
+                    field,
+                    mirror,
+                    String.format(
+                            "'%s' has @MuUnscaled and %s: @MuUnscaled keeps a layer out of μP on"
+                                    + " purpose, %s puts it in; remove one of them",
+                            name,
+                            others.stream().map(FieldChecks::at).collect(Collectors.joining(" and ")),
+                            others.size() == 1 ? "the other" : "the others"));
+        }
+        checkAccess(field, "@MuUnscaled field '" + name + "'", reader, ownerKind, "layers", report);
+        TypeMirror type = field.asType();
+        if (type.getKind() != TypeKind.ERROR) {
+            Optional<BlockFieldType> blocks = blockFieldType(type);
+            if (blocks.isPresent()) {
+                report.error(
+                        field,
+                        mirror,
+                        String.format(
+                                "'%s' holds %s, a @MuBlock class whose layers have μP roles: remove"
+                                        + " @MuUnscaled (the block's layers are declared with their"
+                                        + " roles), or remove @MuBlock from %s to keep it unscaled",
+                                name,
+                                blocks.get().block().getSimpleName(),
+                                blocks.get().block().getSimpleName()));
+            } else if (heldBlockType(type) == null) {
+                report.error(
+                        field,
+                        mirror,
+                        String.format(
+                                "@MuUnscaled field '%s' has type %s, which holds no DJL block:"
+                                        + " @MuUnscaled marks a block (ai.djl.nn.Block or a"
+                                        + " subclass), an array or a List of blocks whose"
+                                        + " parameters stay unscaled; remove it",
+                                name,
+                                type));
+            }
+        }
+        return report.errors() == errors
+                ? Optional.of(new UnscaledDescription(name))
+                : Optional.empty();
+    }
+
+    /**
+     * The known name closest to a misspelled one, for "did you mean" hints: the one at the
+     * smallest edit distance (Levenshtein, ignoring case), if that distance is at most a third of
+     * the name's length (at least 2).
+     *
+     * @param name the unknown name
+     * @param known the names it may have meant
+     * @return the closest name, or empty when none is close
+     */
+    static Optional<String> didYouMean(String name, List<String> known) {
+        String best = null;
+        int bestDistance = Integer.MAX_VALUE;
+        for (String candidate : known) {
+            int d = editDistance(name.toLowerCase(Locale.ROOT), candidate.toLowerCase(Locale.ROOT));
+            if (d < bestDistance) {
+                best = candidate;
+                bestDistance = d;
+            }
+        }
+        return best != null && bestDistance <= Math.max(2, name.length() / 3)
+                ? Optional.of(best)
+                : Optional.empty();
+    }
+
+    /** The Levenshtein distance: insertions, deletions and substitutions of one character. */
+    static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     private static String forgottenRoleMessage(
@@ -488,12 +757,14 @@ final class FieldChecks {
                                 ? "annotate it with @MuInput or @MuHidden (the readout belongs to"
                                         + " the model, not to a @MuBlock)"
                                 : "annotate it with @MuInput, @MuHidden or @MuOutput")
-                        + ", or, if none of its sizes grows with the width, " + suppress;
+                        + ", or, if none of its sizes grows with the width, annotate it with"
+                        + " @MuUnscaled to keep it unscaled on purpose";
             case ATTENTION:
                 return start
                         + "annotate it with @MuHidden, which sets its logit scale and"
                         + " parametrizes its projections, or, if its model dimension does not grow"
-                        + " with the width, " + suppress;
+                        + " with the width, annotate it with @MuUnscaled to keep it unscaled on"
+                        + " purpose";
             case TIED_READOUT:
                 return start
                         + (inBlock
@@ -509,7 +780,7 @@ final class FieldChecks {
         }
     }
 
-    private static boolean isSuppressed(Element element) {
+    static boolean isSuppressed(Element element) {
         for (Element e = element;
                 e != null && e.getKind() != ElementKind.PACKAGE;
                 e = e.getEnclosingElement()) {

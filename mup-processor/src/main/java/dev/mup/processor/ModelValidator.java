@@ -7,6 +7,7 @@ import static dev.mup.processor.FieldChecks.mirror;
 import static dev.mup.processor.FieldChecks.value;
 
 import dev.mup.annotations.MuOutput;
+import dev.mup.annotations.MuUnscaled;
 import dev.mup.annotations.Width;
 import dev.mup.processor.BlockValidator.WidthUse;
 import dev.mup.processor.FieldChecks.BlockFieldType;
@@ -48,9 +49,11 @@ import javax.lang.model.util.Types;
  * must be usable (valid, and generated), and every width its layers name, nested blocks
  * included, must be a {@code @Width} field of the model.
  *
- * <p>Besides errors it warns about {@code Linear}, {@code MuAttention} and {@code MuTiedReadout}
- * fields of a model that carry no role, which are usually a forgotten annotation; {@code
- * @SuppressWarnings("mup")} on the field or the class silences that warning.
+ * <p>Besides errors it warns about fields of a model holding a DJL block with parameters ({@code
+ * Linear}, {@code MuAttention}, {@code MuTiedReadout}, a {@code SequentialBlock}, a custom
+ * block, ...) that carry no role and are no {@code @MuBlock}, which are usually a forgotten
+ * annotation (a field kept out of μP on purpose carries {@code @MuUnscaled}), and about a second
+ * {@code @MuOutput}; {@code @SuppressWarnings("mup")} on the field or the class silences them.
  */
 final class ModelValidator {
 
@@ -112,7 +115,13 @@ final class ModelValidator {
         List<Declaration> declarations = new ArrayList<>();
         boolean hasRoles = false;
         boolean hasOutput = false;
+        VariableElement firstOutput = null;
         for (VariableElement field : fields) {
+            if (field.getAnnotation(MuUnscaled.class) != null) {
+                hasRoles = true;
+                checks.validateUnscaled(field, reader, "model", report).ifPresent(declarations::add);
+                continue;
+            }
             List<Class<? extends Annotation>> present = annotationsOf(field);
             if (present.isEmpty()) {
                 Optional<BlockFieldType> blockType = checks.blockFieldType(field.asType());
@@ -156,6 +165,13 @@ final class ModelValidator {
                         isWidth ? "widths" : "layers",
                         report);
                 continue;
+            }
+            if (roles.contains(MuOutput.class)) {
+                if (firstOutput == null) {
+                    firstOutput = field;
+                } else {
+                    warnSecondReadout(model, firstOutput, field, report);
+                }
             }
             if (isWidth) {
                 validateWidth(field, reader, report).ifPresent(widths::add);
@@ -217,6 +233,33 @@ final class ModelValidator {
     }
 
     /**
+     * Warns about a second (third, ...) {@code @MuOutput} field: usually a hidden layer given the
+     * readout's role by mistake, although multi-head readouts are legitimate, which {@code
+     * @SuppressWarnings("mup")} on the field or the class says.
+     */
+    private static void warnSecondReadout(
+            TypeElement model, VariableElement first, VariableElement field, Report report) {
+        if (FieldChecks.isSuppressed(field)) {
+            return;
+        }
+        report.warning(
+                field,
+                String.format(
+                        "'%s' is a second @MuOutput field of %s (the first is '%s'): μP treats"
+                                + " every @MuOutput as a readout (output multiplier, zero-able"
+                                + " weight, fan_in-only scaling). If %s has several output heads"
+                                + " on purpose, add @SuppressWarnings(\"%s\"); otherwise give"
+                                + " '%s' the role that fits (@MuHidden when both its sizes grow"
+                                + " with the width, @MuInput when only its output size does)",
+                        field.getSimpleName(),
+                        model.getSimpleName(),
+                        first.getSimpleName(),
+                        model.getSimpleName(),
+                        FieldChecks.SUPPRESS_KEY,
+                        field.getSimpleName()));
+    }
+
+    /**
      * Checks that the model declares every width the layers of a block name, nested blocks
      * included: one error per missing width, on the model's field holding the block.
      */
@@ -232,22 +275,32 @@ final class ModelValidator {
                 missing.computeIfAbsent(use.width(), w -> new ArrayList<>()).add(use);
             }
         }
-        missing.forEach((width, uses) -> report.error(
-                field,
-                String.format(
-                        "'%s' holds %s, whose layers name width '%s' (%s), but %s has no @Width"
-                                + " field '%s'; known widths: %s. Declare @Width(base = ...) int"
-                                + " %s in %s, or name one of its widths in %s",
-                        field.getSimpleName(),
-                        block.getSimpleName(),
-                        width,
-                        uses.stream().map(WidthUse::describe).collect(Collectors.joining(", ")),
-                        model.getSimpleName(),
-                        width,
-                        String.join(", ", widthNames),
-                        width,
-                        model.getSimpleName(),
-                        block.getSimpleName())));
+        missing.forEach((width, uses) -> {
+            Optional<String> meant = FieldChecks.didYouMean(width, widthNames);
+            String advice = meant.isPresent()
+                    ? String.format(
+                            " Did you mean '%s'? Name '%s' in %s", meant.get(), meant.get(),
+                            block.getSimpleName())
+                    : String.format(
+                            " Declare @Width(base = ...) int %s in %s, or name one of its widths"
+                                    + " in %s",
+                            width,
+                            model.getSimpleName(),
+                            block.getSimpleName());
+            report.error(
+                    field,
+                    String.format(
+                            "'%s' holds %s, whose layers name width '%s' (%s), but %s has no"
+                                    + " @Width field '%s'; known widths: %s.%s",
+                            field.getSimpleName(),
+                            block.getSimpleName(),
+                            width,
+                            uses.stream().map(WidthUse::describe).collect(Collectors.joining(", ")),
+                            model.getSimpleName(),
+                            width,
+                            String.join(", ", widthNames),
+                            advice));
+        });
     }
 
     // ---------------------------------------------------------------------------------------

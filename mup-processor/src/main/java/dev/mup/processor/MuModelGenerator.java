@@ -200,7 +200,7 @@ final class MuModelGenerator {
         method.addCode(DeclarationCode.statements(
                 s.model.declarations(),
                 new DeclarationCode.Scope(mu, "this", "this.children", null, s.index)));
-        method.addStatement("this.$L = $L.build()", parametrizationField, mu);
+        method.addStatement("this.$L = $L.build(this)", parametrizationField, mu);
         return method.build();
     }
 

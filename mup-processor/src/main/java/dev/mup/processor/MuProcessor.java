@@ -6,6 +6,7 @@ import dev.mup.annotations.MuBlock;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
+import dev.mup.annotations.MuUnscaled;
 import dev.mup.annotations.Width;
 import java.io.IOException;
 import java.io.Writer;
@@ -55,6 +56,11 @@ import javax.tools.JavaFileObject;
  * block, regenerated with the block, holds the block's layers), and a changed block class gets
  * the models that use it recompiled, and so revalidated, as any dependent class.
  *
+ * <p>A field annotated {@link MuUnscaled} (in a model or a block) is declared to the builder as
+ * kept in the standard parametrization on purpose. The processor claims its annotations (and
+ * {@code @Generated} on the classes it wrote), so that {@code -Xlint:all -Werror} builds do not
+ * fail on javac's "No processor claimed any of these annotations".
+ *
  * <p>A model or block whose declaration mentions types that do not exist yet (for example
  * classes another processor generates) is put off to a later round, and so is a model or block
  * holding such a block; if the types are still missing in the last round, the class is reported
@@ -81,6 +87,9 @@ public final class MuProcessor extends AbstractProcessor {
     private Map<String, TypeElement> roundBlocks = Map.of();
 
     private boolean lastRound;
+
+    /** The classes this processor wrote, by qualified name. */
+    private final Set<String> written = new HashSet<>();
 
     private FieldChecks checks;
     private ModelValidator validator;
@@ -110,7 +119,10 @@ public final class MuProcessor extends AbstractProcessor {
                 MuInput.class.getCanonicalName(),
                 MuHidden.class.getCanonicalName(),
                 MuOutput.class.getCanonicalName(),
-                MuBlock.class.getCanonicalName());
+                MuUnscaled.class.getCanonicalName(),
+                MuBlock.class.getCanonicalName(),
+                // Only to claim it on the classes generated here (see process).
+                GENERATED_ANNOTATION);
     }
 
     @Override
@@ -167,7 +179,25 @@ public final class MuProcessor extends AbstractProcessor {
         } finally {
             roundBlocks = Map.of();
         }
-        return false;
+        // The annotations are the project's own: claiming them keeps javac's "No processor
+        // claimed any of these annotations" (-Xlint:processing) from failing -Werror builds.
+        // @Generated is claimed only when it marks nothing but the classes written here.
+        return claims(annotations, roundEnv);
+    }
+
+    private boolean claims(Set<? extends TypeElement> annotations, RoundEnvironment roundEnv) {
+        for (TypeElement annotation : annotations) {
+            if (!annotation.getQualifiedName().contentEquals(GENERATED_ANNOTATION)) {
+                continue;
+            }
+            for (Element element : roundEnv.getElementsAnnotatedWith(annotation)) {
+                if (!(element instanceof TypeElement type)
+                        || !written.contains(type.getQualifiedName().toString())) {
+                    return false;
+                }
+            }
+        }
+        return true;
     }
 
     private void processModel(TypeElement model) {
@@ -287,6 +317,7 @@ public final class MuProcessor extends AbstractProcessor {
             try (Writer writer = source.openWriter()) {
                 file.writeTo(writer);
             }
+            written.add(qualifiedName);
         } catch (IOException e) {
             processingEnv.getMessager().printMessage(
                     Kind.ERROR,

@@ -7,6 +7,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,6 +23,11 @@ import java.util.Objects;
  * multiplier on readouts, and lets a coordinate check observe every layer). The builder checks at run time what the
  * processor cannot see at compile time: that the fields hold layers, that widths are positive.
  *
+ * <p>A field annotated {@code @MuUnscaled} is declared with {@link #unscaled(String, Block)}: its
+ * parameters stay as they are, and are listed as unscaled. {@link #build(Block)} gives the
+ * parametrization the model itself, so that it can refuse parameters outside every declared
+ * layer, block and unscaled field.
+ *
  * <p>The layers of a {@code @MuBlock} sub-block are declared by the block's generated
  * {@code declare} method, with the block's place in the model as the prefix of their names
  * ({@code blocks.0.up}); it takes the block's own children from {@link #childrenOf}, so that a
@@ -35,6 +41,8 @@ public final class MuModelBuilder {
     private final List<MuLayer> layers = new ArrayList<>();
     private final Map<String, MuAttention> attentions = new LinkedHashMap<>();
     private final Map<String, MuTiedReadout> tiedReadouts = new LinkedHashMap<>();
+    private final Map<String, Block> unscaled = new LinkedHashMap<>();
+    private final Map<Block, Block> replaced = new IdentityHashMap<>();
 
     private MuModelBuilder(Class<?> modelClass, MuOptions options) {
         this.modelName = modelClass.getSimpleName();
@@ -91,6 +99,7 @@ public final class MuModelBuilder {
         requireLayer(field, layer);
         MuLinear installed = MuLinear.like(layer, 1.0);
         replaceChild(children, field, layer, installed);
+        replaced.put(installed, layer);
         add(field, LayerRole.INPUT, installed, null, width(width, field), 1.0, false);
         return installed;
     }
@@ -125,6 +134,7 @@ public final class MuModelBuilder {
         requireLayer(field, layer);
         MuLinear installed = MuLinear.like(layer, 1.0);
         replaceChild(children, field, layer, installed);
+        replaced.put(installed, layer);
         add(field, LayerRole.HIDDEN, installed, width(fanInWidth, field), width(fanOutWidth, field), 1.0, false);
         return installed;
     }
@@ -208,6 +218,7 @@ public final class MuModelBuilder {
         WidthDimension in = width(fanInWidth, field);
         MuLinear readout = MuLinear.like(layer, rule.readoutInputMultiplier(alpha, in.multiplier()));
         replaceChild(children, field, layer, readout);
+        replaced.put(readout, layer);
         add(field, LayerRole.OUTPUT, readout, in, null, alpha, zero);
         return readout;
     }
@@ -265,6 +276,63 @@ public final class MuModelBuilder {
     }
 
     /**
+     * Declares a layer or block whose parameters stay in the standard parametrization on purpose
+     * ({@code @MuUnscaled}): μP leaves their initializer, learning rate and weight decay as they
+     * are (multiplier 1), and lists them in the parametrization's table with the class {@link
+     * ParameterClass#UNSCALED}, so that they are not reported as outside the μP table. All the
+     * parameters the block holds, its children's included, are declared.
+     *
+     * @param field the field holding the block (for a block's field: its path in the model)
+     * @param block the block
+     * @return this builder
+     * @throws IllegalStateException naming the field when the block is null (not built by the
+     *     constructor)
+     * @throws IllegalArgumentException when the field is declared twice
+     */
+    public MuModelBuilder unscaled(String field, Block block) {
+        requireLayer(field, block);
+        if (unscaled.putIfAbsent(field, block) != null) {
+            throw new IllegalArgumentException(modelName + " declares '" + field + "' twice");
+        }
+        return this;
+    }
+
+    /**
+     * Declares every block of an array as unscaled ({@link #unscaled(String, Block)}), element
+     * {@code i} under the name {@code field.i}.
+     *
+     * @param field the field holding the blocks
+     * @param blocks the blocks
+     * @return this builder
+     * @throws IllegalStateException naming the field when the array or an element is null
+     */
+    public MuModelBuilder unscaled(String field, Block[] blocks) {
+        if (blocks == null) {
+            requireLayer(field, null);
+        }
+        return unscaled(field, List.of(blocks));
+    }
+
+    /**
+     * Declares every block of a list as unscaled ({@link #unscaled(String, Block)}), element
+     * {@code i} under the name {@code field.i}.
+     *
+     * @param field the field holding the blocks
+     * @param blocks the blocks
+     * @return this builder
+     * @throws IllegalStateException naming the field when the list or an element is null
+     */
+    public MuModelBuilder unscaled(String field, List<? extends Block> blocks) {
+        if (blocks == null) {
+            requireLayer(field, null);
+        }
+        for (int i = 0; i < blocks.size(); i++) {
+            unscaled(field + "." + i, blocks.get(i));
+        }
+        return this;
+    }
+
+    /**
      * The live list of children of a sub-block, for the generated {@code declare} method of a
      * {@code @MuBlock} class: declaring a {@code Linear} layer of the block replaces it there by
      * its {@link MuLinear}. ({@link AbstractBlock#getChildren()} returns a copy, which would
@@ -290,7 +358,25 @@ public final class MuModelBuilder {
     }
 
     /**
-     * Finishes the parametrization.
+     * Finishes the parametrization of a model, which from then on checks that every parameter of
+     * the model is in the μP table: a parameter outside every declared layer, block and unscaled
+     * field makes {@link MuParametrization#parameters()}, its report and the μP optimizers fail
+     * with the list of such parameters and how to fix each.
+     *
+     * @param model the model (the generated class passes {@code this})
+     * @return the immutable parametrization of the model
+     * @throws IllegalStateException when no readout was declared
+     */
+    public MuParametrization build(Block model) {
+        Objects.requireNonNull(model, "model");
+        build(); // its checks
+        return new MuParametrization(
+                modelName, rule, widths, layers, attentions, tiedReadouts, model, unscaled, replaced);
+    }
+
+    /**
+     * Finishes the parametrization without the model, for classes generated by an earlier μP
+     * processor: the parameters outside the declared layers are not checked.
      *
      * @return the immutable parametrization of the model
      * @throws IllegalStateException when no readout was declared

@@ -1,12 +1,15 @@
 package dev.mup.runtime;
 
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The μP description of one model instance: its widths, its annotated layers and the
@@ -21,6 +24,11 @@ public final class MuParametrization {
     private final List<MuLayer> layers;
     private final Map<String, MuAttention> attentions;
     private final Map<String, MuTiedReadout> tiedReadouts;
+    /** The model, whose every parameter must be in the table; null: not checked. */
+    private final Block model;
+    private final Map<String, Block> unscaled;
+    /** The μP layers installed in place of the constructor's layers, to the layers they replaced. */
+    private final Map<Block, Block> replaced;
 
     MuParametrization(
             String modelName,
@@ -29,12 +37,39 @@ public final class MuParametrization {
             List<MuLayer> layers,
             Map<String, MuAttention> attentions,
             Map<String, MuTiedReadout> tiedReadouts) {
+        this(modelName, rule, widths, layers, attentions, tiedReadouts, null, Map.of(), Map.of());
+    }
+
+    MuParametrization(
+            String modelName,
+            MuRule rule,
+            Map<String, WidthDimension> widths,
+            List<MuLayer> layers,
+            Map<String, MuAttention> attentions,
+            Map<String, MuTiedReadout> tiedReadouts,
+            Block model,
+            Map<String, Block> unscaled,
+            Map<Block, Block> replaced) {
         this.modelName = modelName;
         this.rule = rule;
         this.widths = Collections.unmodifiableMap(new LinkedHashMap<>(widths));
         this.layers = List.copyOf(layers);
         this.attentions = Collections.unmodifiableMap(new LinkedHashMap<>(attentions));
         this.tiedReadouts = Collections.unmodifiableMap(new LinkedHashMap<>(tiedReadouts));
+        this.model = model;
+        this.unscaled = Collections.unmodifiableMap(new LinkedHashMap<>(unscaled));
+        this.replaced = Collections.unmodifiableMap(new IdentityHashMap<>(replaced));
+    }
+
+    /**
+     * The blocks kept in the standard parametrization on purpose ({@code @MuUnscaled}), by field
+     * (an element of a list or array field as {@code field.i}); their parameters are in the table
+     * with the class {@link ParameterClass#UNSCALED}.
+     *
+     * @return the unscaled blocks in declaration order
+     */
+    public Map<String, Block> unscaledBlocks() {
+        return unscaled;
     }
 
     /**
@@ -154,17 +189,22 @@ public final class MuParametrization {
      */
     public boolean isInitialized() {
         return layers.stream()
-                .flatMap(l -> l.block().getDirectParameters().values().stream())
-                .allMatch(Parameter::isInitialized);
+                        .flatMap(l -> l.block().getDirectParameters().values().stream())
+                        .allMatch(Parameter::isInitialized)
+                && unscaled.values().stream()
+                        .flatMap(b -> ModelParameters.of(b, "").stream())
+                        .allMatch(e -> e.parameter().isInitialized());
     }
 
     /**
      * Every parameter of the annotated layers, layer by layer in declaration order, weight
-     * before bias.
+     * before bias, followed by the parameters of the blocks kept unscaled on purpose (class
+     * {@link ParameterClass#UNSCALED}, named by their path, e.g. {@code stem.01Linear.weight}).
      *
      * @return the parameters
-     * @throws IllegalStateException naming the first parameter without a value when the model is
-     *     not initialized
+     * @throws IllegalStateException listing every parameter of the model outside the μP table
+     *     (neither in an annotated layer nor in a block declared unscaled) and how to fix each;
+     *     or naming the first parameter without a value when the model is not initialized
      */
     public List<MuParameter> parameters() {
         List<MuParameter> out = new ArrayList<>();
@@ -181,7 +221,8 @@ public final class MuParametrization {
      * @param updateRule the optimizer family the learning rates are for
      * @param decay how weight decay is applied
      * @return one row per parameter
-     * @throws IllegalStateException when the model is not initialized
+     * @throws IllegalStateException when a parameter of the model is outside the μP table, or
+     *     the model is not initialized (see {@link #parameters()})
      */
     public List<ParameterReport> report(UpdateRule updateRule, WeightDecayMode decay) {
         List<ParameterReport> out = new ArrayList<>();
@@ -226,9 +267,9 @@ public final class MuParametrization {
      *
      * @param updateRule the optimizer family
      * @param decay how weight decay is applied
-     * @return factors by {@link Parameter#getId()}
-     * @throws IllegalStateException naming the first parameter without a value when the model is
-     *     not initialized
+     * @return factors by {@link Parameter#getId()}, declared-unscaled parameters included
+     * @throws IllegalStateException when a parameter of the model is outside the μP table, or
+     *     the model is not initialized (see {@link #parameters()})
      */
     public Map<String, ParameterScaling> scalingById(UpdateRule updateRule, WeightDecayMode decay) {
         Map<String, ParameterScaling> out = new LinkedHashMap<>();
@@ -239,21 +280,196 @@ public final class MuParametrization {
     }
 
     private Map<Parameter, MuParameter> byParameter() {
+        checkEveryParameterClassified();
         Map<Parameter, MuParameter> out = new LinkedHashMap<>();
         for (MuLayer layer : layers) {
             for (Parameter parameter : layer.block().getDirectParameters().values()) {
                 if (parameter.getShape() == null || !parameter.isInitialized()) {
-                    throw new IllegalStateException(
-                            "Parameter '" + layer.field() + "." + parameter.getName() + "' of "
-                                    + modelName + " has no value yet: call"
-                                    + " model.initialize(manager, dataType, inputShape) (or load"
-                                    + " saved weights) before asking for μP parameters or an"
-                                    + " optimizer");
+                    throw new IllegalStateException(noValueMessage(
+                            layer.field(), layer.field() + "." + parameter.getName(),
+                            replaced.get(layer.block())));
                 }
                 out.put(parameter, layer.describe(parameter.getName(), parameter.getShape()));
             }
         }
+        unscaled.forEach((field, block) -> {
+            for (ModelParameters.Entry e : ModelParameters.of(block, field + ".")) {
+                Parameter parameter = e.parameter();
+                if (out.containsKey(parameter)) {
+                    continue; // shared with an annotated layer, which decides
+                }
+                if (parameter.getShape() == null || !parameter.isInitialized()) {
+                    throw new IllegalStateException(noValueMessage(field, e.path(), null));
+                }
+                out.put(parameter, unscaledParameter(field, e.path(), parameter));
+            }
+        });
         return out;
+    }
+
+    private String noValueMessage(String field, String parameter, Block replacedLayer) {
+        if (replacedLayer != null && replacedLayer.isInitialized()) {
+            return "Parameter '" + parameter + "' of " + modelName + " has no value, although the"
+                    + " model was initialized: the " + replacedLayer.getClass().getSimpleName()
+                    + " that the constructor of " + modelName + " built for '" + field + "' was"
+                    + " initialized, but μP had replaced it: the field '" + field + "' (and the"
+                    + " model's children) now hold the μP replacement, a MuLinear. The model"
+                    + " reaches the old layer through a reference of its own (a list of its layers,"
+                    + " or another field) and so initializes and runs a layer outside μP: read the"
+                    + " layers from their annotated fields (or from getChildren()) in"
+                    + " initializeChildBlocks and forward, not from a list filled in the"
+                    + " constructor";
+        }
+        return "Parameter '" + parameter + "' of " + modelName + " has no value yet: call"
+                + " model.initialize(manager, dataType, inputShape) (or load saved weights)"
+                + " before asking for μP parameters or an optimizer"
+                + (replacedLayer == null
+                        ? ""
+                        : " (the field '" + field + "' holds the μP replacement of the layer the"
+                                + " constructor built: if the model keeps its own list of its"
+                                + " layers, read them from the fields instead)");
+    }
+
+    /** A parameter of a block declared unscaled, in the terms of the table. */
+    private static MuParameter unscaledParameter(String field, String path, Parameter parameter) {
+        long[] shape = parameter.getShape().getShape();
+        List<Long> dims = new ArrayList<>();
+        long fanIn = 1;
+        for (int i = 0; i < shape.length; i++) {
+            dims.add(shape[i]);
+            if (i > 0) {
+                fanIn *= shape[i];
+            }
+        }
+        long fanOut = shape.length == 0 ? 1 : shape[0];
+        ParameterKind kind;
+        switch (parameter.getType()) {
+            case WEIGHT:
+                kind = ParameterKind.WEIGHT;
+                break;
+            case BIAS:
+                kind = ParameterKind.BIAS;
+                break;
+            case GAMMA:
+                kind = ParameterKind.NORM_GAIN;
+                break;
+            case BETA:
+                kind = ParameterKind.NORM_BIAS;
+                break;
+            default:
+                kind = ParameterKind.OTHER;
+                break;
+        }
+        return new MuParameter(
+                path, field, kind, dims, ParameterClass.UNSCALED, fanIn, fanOut, 1.0, 1.0, 1.0, false);
+    }
+
+    /**
+     * Fails when a parameter of the model is neither in an annotated layer nor in a block
+     * declared unscaled: it would be initialized and trained in the standard parametrization
+     * without a word. Groups the parameters by the outermost block holding only such
+     * parameters, with the fix for that kind of block.
+     */
+    private void checkEveryParameterClassified() {
+        if (model == null) {
+            return;
+        }
+        Set<Parameter> known = Collections.newSetFromMap(new IdentityHashMap<>());
+        for (MuLayer layer : layers) {
+            known.addAll(layer.block().getDirectParameters().values());
+        }
+        for (Block block : unscaled.values()) {
+            ModelParameters.of(block, "").forEach(e -> known.add(e.parameter()));
+        }
+        List<String> problems = new ArrayList<>();
+        int[] count = {0};
+        collectUnclassified(model, "", known, problems, count);
+        if (problems.isEmpty()) {
+            return;
+        }
+        throw new IllegalStateException(
+                modelName + " has " + count[0] + " parameter" + (count[0] == 1 ? "" : "s")
+                        + " outside the μP table, which would be initialized and trained in the"
+                        + " standard parametrization without a word:\n  - "
+                        + String.join("\n  - ", problems)
+                        + "\nA layer kept out of μP on purpose is declared with @MuUnscaled on its"
+                        + " field (MuModelBuilder.unscaled), and is then listed in the table with"
+                        + " the class Unscaled.");
+    }
+
+    private void collectUnclassified(
+            Block block, String prefix, Set<Parameter> known, List<String> out, int[] count) {
+        List<ModelParameters.Entry> all = ModelParameters.of(block, prefix);
+        List<ModelParameters.Entry> unknown = new ArrayList<>();
+        for (ModelParameters.Entry e : all) {
+            if (!known.contains(e.parameter())) {
+                unknown.add(e);
+            }
+        }
+        if (unknown.isEmpty()) {
+            return;
+        }
+        if (unknown.size() == all.size() && !prefix.isEmpty()) {
+            count[0] += unknown.size();
+            String place = prefix.substring(0, prefix.length() - 1);
+            out.add(paths(unknown) + " (in '" + place + "', a " + block.getClass().getSimpleName()
+                    + "): " + advice(block, place));
+            return;
+        }
+        List<ModelParameters.Entry> own = new ArrayList<>();
+        for (ModelParameters.Entry e : unknown) {
+            if (block.getDirectParameters().values().contains(e.parameter())) {
+                own.add(e);
+            }
+        }
+        if (!own.isEmpty()) {
+            count[0] += own.size();
+            out.add(paths(own) + " (parameters of " + (prefix.isEmpty() ? modelName : "'"
+                    + prefix.substring(0, prefix.length() - 1) + "'") + " itself): μP classifies"
+                    + " the parameters of layers; hold each in a layer with a role (a learned"
+                    + " position table in an Embedding with @MuInput, say), or in a block declared"
+                    + " @MuUnscaled");
+        }
+        ai.djl.nn.BlockList children = block.getChildren();
+        for (int i = 0; i < children.size(); i++) {
+            Block child = children.valueAt(i);
+            collectUnclassified(
+                    child,
+                    prefix + ModelParameters.childName(block, children.keyAt(i), child) + ".",
+                    known,
+                    out,
+                    count);
+        }
+    }
+
+    private static String paths(List<ModelParameters.Entry> entries) {
+        List<String> out = new ArrayList<>();
+        for (ModelParameters.Entry e : entries) {
+            out.add(e.path() + (e.parameter().getShape() == null ? "" : " " + e.parameter().getShape()));
+        }
+        return String.join(", ", out);
+    }
+
+    /** How to bring a block's parameters into the table, by the kind of block. */
+    private static String advice(Block block, String place) {
+        String unscaledOnPurpose = "or annotate '" + place + "' with @MuUnscaled to keep it"
+                + " unscaled on purpose";
+        if (block instanceof ai.djl.nn.core.Linear) {
+            return "annotate '" + place + "' with the role that fits (@MuInput: only its output"
+                    + " size grows with the width; @MuHidden: both do; @MuOutput: the readout), "
+                    + unscaledOnPurpose + " when none of its sizes grows";
+        }
+        if (block instanceof ai.djl.nn.core.Embedding || block instanceof ai.djl.nn.norm.LayerNorm) {
+            return "annotate '" + place + "' with @MuInput when its size grows with the width, "
+                    + unscaledOnPurpose;
+        }
+        if (block instanceof ai.djl.nn.SequentialBlock || block instanceof ai.djl.nn.ParallelBlock) {
+            return "μP cannot see the layers inside a " + block.getClass().getSimpleName() + " (a"
+                    + " role on it is refused): put them in a @MuBlock class whose fields carry the"
+                    + " roles (a List of that class needs no annotation), " + unscaledOnPurpose;
+        }
+        return "annotate its class " + block.getClass().getSimpleName() + " with @MuBlock and its"
+                + " layers with roles (@MuInput, @MuHidden), " + unscaledOnPurpose;
     }
 
     /**

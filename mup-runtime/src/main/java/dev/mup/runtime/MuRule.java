@@ -102,9 +102,15 @@ public final class MuRule {
      * @param p the parameter
      * @param rule the optimizer family the learning rates are for
      * @param decay how weight decay is applied
-     * @return init std, forward multiplier, lr and weight-decay multipliers
+     * @return init std, forward multiplier, lr and weight-decay multipliers; for a parameter
+     *     kept unscaled on purpose ({@link ParameterClass#UNSCALED}) init std NaN (its layer's own
+     *     initializer) and multipliers 1, as in the standard parametrization
      */
     public ParameterScaling scaling(MuParameter p, UpdateRule rule, WeightDecayMode decay) {
+        if (p.parameterClass() == ParameterClass.UNSCALED) {
+            // Kept in SP on purpose: the layer's own initializer (no std of μP's), multipliers 1.
+            return new ParameterScaling(Double.NaN, 1.0, 1.0, 1.0);
+        }
         return new ParameterScaling(
                 initSpec(p).std(),
                 forwardMultiplier(p),

@@ -24,7 +24,14 @@ public enum ParameterClass {
      */
     OUTPUT_LIKE("OutputLike"),
     /** No width dimension: the readout bias over the classes or vocabulary. */
-    FIXED("Fixed");
+    FIXED("Fixed"),
+    /**
+     * Kept in the standard parametrization on purpose ({@code @MuUnscaled}, {@link
+     * MuModelBuilder#unscaled(String, ai.djl.nn.Block)}): μP leaves its initializer as it is
+     * (init std reported as NaN) and gives it learning-rate and weight-decay multipliers 1.
+     * Never the result of {@link #of}.
+     */
+    UNSCALED("Unscaled");
 
     private final String displayName;
 

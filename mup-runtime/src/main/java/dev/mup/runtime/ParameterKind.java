@@ -11,5 +11,10 @@ public enum ParameterKind {
     /** A norm gain {@code (dim)}, initialized to one. */
     NORM_GAIN,
     /** A norm bias {@code (dim)}, initialized to zero. */
-    NORM_BIAS
+    NORM_BIAS,
+    /**
+     * Any other parameter of a layer kept unscaled on purpose ({@link ParameterClass#UNSCALED}),
+     * e.g. a convolution kernel; its initializer is the layer's own.
+     */
+    OTHER
 }

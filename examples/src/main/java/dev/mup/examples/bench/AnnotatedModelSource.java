@@ -8,10 +8,11 @@ import java.util.Map;
  * The source of a DJL model with many μP-annotated fields, for timing the annotation processor:
  * two {@code @Width} fields ({@code dModel}, base 64; {@code dFfn}, base 256) and, for the rest, a
  * repeating mix of the role fields real models have, in the forms the processor accepts:
- * {@code @MuInput Linear}, {@code @MuInput LayerNorm} (holding a {@code MuLayerNorm}),
+ * {@code @MuInput Linear}, {@code @MuInput MuLayerNorm},
  * {@code @MuHidden Linear} in both directions between the widths, and {@code @MuOutput Linear}
  * readouts with different multipliers. Per ten role fields: two inputs, one norm, six hidden
- * layers, one readout.
+ * layers, one readout. The readouts are several heads on purpose, so the class carries {@code
+ * @SuppressWarnings("mup")}, which silences the processor's warning about a second readout.
  *
  * <p>Role fields of a {@code Linear} role are declared {@code Linear}, never {@code MuLinear}:
  * the processor requires exactly {@code Linear} there, because the generated constructor installs
@@ -30,7 +31,7 @@ public final class AnnotatedModelSource {
         UP,
         /** {@code @MuHidden Linear}, dFfn → dModel. */
         DOWN,
-        /** {@code @MuInput LayerNorm} over dModel. */
+        /** {@code @MuInput MuLayerNorm} over dModel. */
         NORM,
         /** {@code @MuOutput Linear}, dModel → classes. */
         OUTPUT
@@ -135,20 +136,21 @@ public final class AnnotatedModelSource {
         s.append("package ").append(packageName).append(";\n\n");
         for (String type : new String[] {
             "ai.djl.ndarray.NDList", "ai.djl.ndarray.types.Shape", "ai.djl.nn.AbstractBlock",
-            "ai.djl.nn.core.Linear", "ai.djl.nn.norm.LayerNorm", "ai.djl.training.ParameterStore",
+            "ai.djl.nn.core.Linear", "ai.djl.training.ParameterStore",
             "ai.djl.util.PairList", "dev.mup.annotations.MuHidden", "dev.mup.annotations.MuInput",
             "dev.mup.annotations.MuOutput", "dev.mup.annotations.Width", "dev.mup.runtime.MuLayerNorm"}) {
             s.append("import ").append(type).append(";\n");
         }
         s.append("\n/** A model with ").append(annotatedFields())
                 .append(" μP-annotated fields, generated to time the μP annotation processor. */\n");
+        s.append("@SuppressWarnings(\"mup\") // several readout heads on purpose\n");
         s.append("public class ").append(simpleName).append(" extends AbstractBlock {\n\n");
         s.append("    @Width(base = 64)\n    final int dModel;\n\n");
         s.append("    @Width(base = 256)\n    final int dFfn;\n\n");
         s.append("    final int classes;\n\n");
         for (int i = 0; i < roles.length; i++) {
             s.append("    ").append(annotation(roles[i], i)).append('\n');
-            s.append("    ").append(roles[i] == Kind.NORM ? "LayerNorm" : "Linear").append(' ')
+            s.append("    ").append(roles[i] == Kind.NORM ? "MuLayerNorm" : "Linear").append(' ')
                     .append(field(i)).append(";\n\n");
         }
         s.append("    /**\n     * Builds every layer.\n     *\n");

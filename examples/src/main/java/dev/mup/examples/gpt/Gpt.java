@@ -6,7 +6,6 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuInput;
@@ -51,7 +50,7 @@ public class Gpt extends AbstractBlock {
     final List<GptBlock> blocks;
 
     @MuInput(width = "dModel")
-    LayerNorm finalNorm;
+    MuLayerNorm finalNorm;
 
     @MuOutput(width = "dModel")
     Linear readout;

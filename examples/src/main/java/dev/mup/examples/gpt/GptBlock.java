@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuBlock;
@@ -33,13 +32,13 @@ import dev.mup.runtime.MuAttention;
 public class GptBlock extends AbstractBlock {
 
     @MuInput(width = "dModel")
-    LayerNorm attentionNorm;
+    MuLayerNorm attentionNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dModel")
     MuAttention attention;
 
     @MuInput(width = "dModel")
-    LayerNorm ffnNorm;
+    MuLayerNorm ffnNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dFfn")
     Linear up;

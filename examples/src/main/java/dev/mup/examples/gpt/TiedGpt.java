@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuInput;
@@ -47,7 +46,7 @@ public class TiedGpt extends AbstractBlock {
     final List<GptBlock> blocks;
 
     @MuInput(width = "dModel")
-    LayerNorm finalNorm;
+    MuLayerNorm finalNorm;
 
     @MuOutput(width = "dModel")
     MuTiedReadout readout;

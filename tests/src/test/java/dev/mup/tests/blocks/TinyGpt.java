@@ -7,12 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
+import dev.mup.runtime.MuLayerNorm;
 import dev.mup.runtime.MuTiedReadout;
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +37,7 @@ class TinyGpt extends AbstractBlock {
     final List<TinyGptBlock> blocks = new ArrayList<>();
 
     @MuInput(width = "dModel")
-    final LayerNorm finalNorm;
+    final MuLayerNorm finalNorm;
 
     @MuOutput(width = "dModel")
     MuTiedReadout readout;
@@ -55,7 +55,7 @@ class TinyGpt extends AbstractBlock {
         for (int i = 0; i < depth; i++) {
             blocks.add(i == missing ? null : addChildBlock("block" + i, new TinyGptBlock(dModel, dFfn, heads)));
         }
-        finalNorm = addChildBlock("finalNorm", LayerNorm.builder().build());
+        finalNorm = addChildBlock("finalNorm", MuLayerNorm.builder().build());
         readout = addChildBlock("readout", new MuTiedReadout(embedding));
     }
 

@@ -8,13 +8,13 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuBlock;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.runtime.MuAttention;
+import dev.mup.runtime.MuLayerNorm;
 
 /**
  * A pre-norm transformer block, annotated once as a {@code @MuBlock}; the processor generates
@@ -24,13 +24,13 @@ import dev.mup.runtime.MuAttention;
 class TinyGptBlock extends AbstractBlock {
 
     @MuInput(width = "dModel")
-    LayerNorm attentionNorm;
+    MuLayerNorm attentionNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dModel")
     MuAttention attention;
 
     @MuInput(width = "dModel")
-    LayerNorm ffnNorm;
+    MuLayerNorm ffnNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dFfn")
     Linear up;
@@ -39,10 +39,10 @@ class TinyGptBlock extends AbstractBlock {
     Linear down;
 
     TinyGptBlock(int dModel, int dFfn, int heads) {
-        attentionNorm = addChildBlock("attentionNorm", LayerNorm.builder().build());
+        attentionNorm = addChildBlock("attentionNorm", MuLayerNorm.builder().build());
         attention = addChildBlock(
                 "attention", MuAttention.builder().setModelDim(dModel).setHeads(heads).build());
-        ffnNorm = addChildBlock("ffnNorm", LayerNorm.builder().build());
+        ffnNorm = addChildBlock("ffnNorm", MuLayerNorm.builder().build());
         up = addChildBlock("up", Linear.builder().setUnits(dFfn).build());
         down = addChildBlock("down", Linear.builder().setUnits(dModel).build());
     }

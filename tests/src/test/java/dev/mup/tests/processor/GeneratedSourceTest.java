@@ -89,7 +89,7 @@ class GeneratedSourceTest {
                 "this.up = mu.hidden(\"up\", this.up, \"dModel\", \"dFfn\", this.children);",
                 "this.down = mu.hidden(\"down\", this.down, \"dFfn\", \"dModel\", this.children);",
                 "this.readout = mu.output(\"readout\", this.readout, \"dModel\", 0.5, true, this.children);",
-                "this.muParametrization = mu.build();");
+                "this.muParametrization = mu.build(this);");
         // The model's parameter named `options` pushes the generated one to `muOptions`...
         assertContains(text, "public TwoWidthModelMuP("
                 + "int dModel, int dFfn, List<String> vocabulary, Map<String, ?> options) {");
@@ -134,7 +134,7 @@ class GeneratedSourceTest {
                 "this.down = mu.hidden(\"down\", this.down, \"dFfn\", \"dModel\", this.children);",
                 "\n    mu.input(\"finalNorm\", this.finalNorm, \"dModel\");",
                 "this.readout = mu.output(\"readout\", this.readout, \"dModel\", 1.0, false, this.children);",
-                "this.muParametrization = mu.build();");
+                "this.muParametrization = mu.build(this);");
         assertContains(text, "<li>{@code attention}: hidden; fan_in scales with {@code dModel}, fan_out with"
                 + " {@code dModel}; multi-head attention");
         assertContains(text, "<li>{@code readout}: readout (output-like); fan_in scales with {@code dModel};"
@@ -167,7 +167,7 @@ class GeneratedSourceTest {
                 "\n    }",
                 "\n    mu.input(\"finalNorm\", this.finalNorm, \"dModel\");",
                 "this.readout = mu.output(\"readout\", this.readout, \"dModel\", 1.0, false, this.children);",
-                "this.muParametrization = mu.build();");
+                "this.muParametrization = mu.build(this);");
         assertContains(model, "<li>{@code blocks}: a list of {@link GptBlock} blocks, each declared by"
                 + " {@link GptBlockMuP} with the names {@code blocks.<i>.<layer>}");
 
@@ -195,7 +195,7 @@ class GeneratedSourceTest {
                 "  @MuHidden(fanIn = \"width\", fanOut = \"width\") Linear down;");
         JavaFileObject layer = muBlock(
                 "Layer",
-                "  @MuInput(width = \"width\") LayerNorm norm;",
+                "  @MuInput(width = \"width\") dev.mup.runtime.MuLayerNorm norm;",
                 "  Mlp mlp;",
                 "  Mlp[] experts;",
                 "  java.util.ArrayList<? extends Mlp> extra;");
@@ -372,7 +372,7 @@ class GeneratedSourceTest {
                 "class Shapes extends AbstractBlock {",
                 "  @Width(base = 8) int width;",
                 "  @MuInput Embedding<String> embedding;",
-                "  @MuInput LayerNorm norm;",
+                "  @MuInput dev.mup.runtime.MuLayerNorm norm;",
                 "  @MuOutput Linear readout;",
                 "",
                 "  <N extends Number> Shapes(N width, java.util.List<? extends CharSequence> tokens) {",

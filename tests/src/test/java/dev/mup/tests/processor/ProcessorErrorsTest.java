@@ -509,7 +509,7 @@ class ProcessorErrorsTest {
                     "FinalInputs",
                     WIDTH,
                     "  @MuInput final Embedding<String> embedding = null;",
-                    "  @MuInput final LayerNorm norm = LayerNorm.builder().build();",
+                    "  @MuInput final dev.mup.runtime.MuLayerNorm norm = dev.mup.runtime.MuLayerNorm.builder().build();",
                     READOUT);
 
             Compilation compilation = compile(source);
@@ -594,7 +594,9 @@ class ProcessorErrorsTest {
 
     @Test
     void severalReadoutsAreAllowed() {
-        Compilation compilation = compile(block("TwoHeads", WIDTH, INPUT, READOUT, "  @MuOutput Linear aux;"));
+        // Several heads on purpose: @SuppressWarnings("mup") silences the second-readout warning.
+        Compilation compilation = compile(
+                block("TwoHeads", WIDTH, INPUT, READOUT, "  @SuppressWarnings(\"mup\") @MuOutput Linear aux;"));
 
         assertThat(compilation).succeededWithoutWarnings();
         assertThat(compilation).generatedSourceFile("test.TwoHeadsMuP").contentsAsUtf8String()
@@ -812,7 +814,7 @@ class ProcessorErrorsTest {
         void layersWithoutRoleInABlockWarn() {
             JavaFileObject source = muBlock(
                     "ForgetfulBlock",
-                    "  @MuInput(width = \"width\") LayerNorm norm;",
+                    "  @MuInput(width = \"width\") dev.mup.runtime.MuLayerNorm norm;",
                     "  Linear up;",
                     "  " + ATTENTION + " attention;",
                     "  " + TIED_READOUT + " tied;");
