@@ -8,6 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Activation;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuBlock;
@@ -31,14 +32,20 @@ import dev.mup.runtime.MuAttention;
 @MuBlock
 public class GptBlock extends AbstractBlock {
 
+    // a MuLayerNorm or a MuRmsNorm (GptVariant): both normalize the last axis, so DJL's
+    // LayerNorm is only the common type here
+    @SuppressWarnings("mup")
     @MuInput(width = "dModel")
-    MuLayerNorm attentionNorm;
+    LayerNorm attentionNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dModel")
     MuAttention attention;
 
+    // a MuLayerNorm or a MuRmsNorm (GptVariant): both normalize the last axis, so DJL's
+    // LayerNorm is only the common type here
+    @SuppressWarnings("mup")
     @MuInput(width = "dModel")
-    MuLayerNorm ffnNorm;
+    LayerNorm ffnNorm;
 
     @MuHidden(fanIn = "dModel", fanOut = "dFfn")
     Linear up;

@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.mup.annotations.MuInput;
@@ -45,8 +46,11 @@ public class TiedGpt extends AbstractBlock {
 
     final List<GptBlock> blocks;
 
+    // a MuLayerNorm or a MuRmsNorm (GptVariant): both normalize the last axis, so DJL's
+    // LayerNorm is only the common type here
+    @SuppressWarnings("mup")
     @MuInput(width = "dModel")
-    MuLayerNorm finalNorm;
+    LayerNorm finalNorm;
 
     @MuOutput(width = "dModel")
     MuTiedReadout readout;
