@@ -95,7 +95,7 @@ public final class MuLayer {
     }
 
     /**
-     * Whether the layer's weight starts at zero (readout and attention-query options).
+     * Whether the layer's weight and bias start at zero (readout and attention-query options).
      *
      * @return the zero-init option
      */
@@ -155,7 +155,16 @@ public final class MuLayer {
                 mIn,
                 mOut,
                 readoutWeight ? outputMultiplier : 1.0,
-                kind == ParameterKind.WEIGHT && zeroInit);
+                zeroInit && zeroesWithLayer(kind));
+    }
+
+    /**
+     * Whether a zero-init layer zeroes this kind of parameter: a {@code Linear}'s weight and its
+     * bias, as mup's {@code MuReadout} does (so the first logits, or attention logits for a
+     * zero-init query, are exactly zero).
+     */
+    private static boolean zeroesWithLayer(ParameterKind kind) {
+        return kind == ParameterKind.WEIGHT || kind == ParameterKind.BIAS;
     }
 
     private long linearFanIn() {

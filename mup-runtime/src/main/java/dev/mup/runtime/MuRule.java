@@ -125,6 +125,10 @@ public final class MuRule {
             case NORM_BIAS:
                 return InitSpec.constant(0.0);
             case BIAS:
+                if (p.zeroInit()) {
+                    // a zero-init readout or query zeroes its bias too, as mup's MuReadout does
+                    return InitSpec.constant(0.0);
+                }
                 // PyTorch's default bias init U(±1/sqrt(fan_in)); mup rescales it by sqrt(m_in)
                 // of its layer, which makes it constant in width.
                 return InitSpec.random(
