@@ -24,6 +24,7 @@ public class MuLinear extends Linear implements Observable {
 
     private final float inputMultiplier;
     private final ObserverSlot observer = new ObserverSlot();
+    private volatile OptimizerCheck optimizerCheck;
 
     /**
      * Creates a layer.
@@ -80,12 +81,21 @@ public class MuLinear extends Linear implements Observable {
         this.observer.set(name, observer);
     }
 
+    /** Sets the check, run on training passes, that the model is trained by a μP optimizer. */
+    void checkOptimizer(OptimizerCheck check) {
+        this.optimizerCheck = check;
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore,
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
+        OptimizerCheck check = optimizerCheck;
+        if (training && check != null) {
+            check.look(parameterStore);
+        }
         NDList in = inputs;
         if (inputMultiplier != 1f) {
             NDArray scaled = Scalars.times(inputs.singletonOrThrow(), inputMultiplier);

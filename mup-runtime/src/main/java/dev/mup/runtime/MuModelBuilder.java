@@ -35,9 +35,11 @@ public final class MuModelBuilder {
     private final List<MuLayer> layers = new ArrayList<>();
     private final Map<String, MuAttention> attentions = new LinkedHashMap<>();
     private final Map<String, MuTiedReadout> tiedReadouts = new LinkedHashMap<>();
+    private final OptimizerCheck optimizerCheck;
 
     private MuModelBuilder(Class<?> modelClass, MuOptions options) {
         this.modelName = modelClass.getSimpleName();
+        this.optimizerCheck = new OptimizerCheck(modelName);
         this.rule = new MuRule(Objects.requireNonNull(options, "options"));
     }
 
@@ -207,6 +209,7 @@ public final class MuModelBuilder {
         boolean zero = options.zeroInitReadout().orElse(zeroInit);
         WidthDimension in = width(fanInWidth, field);
         MuLinear readout = MuLinear.like(layer, rule.readoutInputMultiplier(alpha, in.multiplier()));
+        readout.checkOptimizer(optimizerCheck);
         replaceChild(children, field, layer, readout);
         add(field, LayerRole.OUTPUT, readout, in, null, alpha, zero);
         return readout;
@@ -260,6 +263,7 @@ public final class MuModelBuilder {
         }
         WidthDimension in = width(fanInWidth, field);
         readout.setLogitMultiplier(rule.readoutInputMultiplier(alpha, in.multiplier()));
+        readout.checkOptimizer(optimizerCheck);
         tiedReadouts.put(field, readout);
         return readout;
     }

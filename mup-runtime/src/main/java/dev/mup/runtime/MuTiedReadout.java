@@ -28,6 +28,7 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
     private final Embedding<?> embedding;
     private float logitMultiplier = 1f;
     private final ObserverSlot observer = new ObserverSlot();
+    private volatile OptimizerCheck optimizerCheck;
 
     /**
      * Ties a readout to an embedding.
@@ -66,6 +67,11 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
         this.observer.set(name, observer);
     }
 
+    /** Sets the check, run on training passes, that the model is trained by a μP optimizer. */
+    void checkOptimizer(OptimizerCheck check) {
+        this.optimizerCheck = check;
+    }
+
     private Parameter table() {
         return embedding.getParameters().get("embedding");
     }
@@ -76,6 +82,10 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
+        OptimizerCheck check = optimizerCheck;
+        if (training && check != null) {
+            check.look(parameterStore);
+        }
         NDArray x = inputs.singletonOrThrow();
         NDArray table = parameterStore.getValue(table(), x.getDevice(), training);
         NDArray logits = Scalars.times(x, logitMultiplier).matMul(table.transpose());
