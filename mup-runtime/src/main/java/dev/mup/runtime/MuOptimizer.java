@@ -51,6 +51,7 @@ public abstract class MuOptimizer extends Optimizer {
 
     private final ParameterTracker learningRate;
     private final WeightDecayMode weightDecayMode;
+    private final DecayTargets weightDecayTargets;
     private final Map<String, ParameterScaling> scaling;
     private final Map<String, Integer> steps = new ConcurrentHashMap<>();
     private final Map<String, Map<Device, State>> states = new ConcurrentHashMap<>();
@@ -70,8 +71,9 @@ public abstract class MuOptimizer extends Optimizer {
         this.learningRate = builder.learningRate;
         this.weightDecayMode = builder.weightDecayMode;
         this.fusedCpuUpdate = builder.fusedCpuUpdate;
-        Map<String, ParameterScaling> byId =
-                new HashMap<>(builder.model.muParametrization().scalingById(rule, builder.weightDecayMode));
+        this.weightDecayTargets = builder.weightDecayTargets;
+        Map<String, ParameterScaling> byId = new HashMap<>(builder.model.muParametrization()
+                .scalingById(rule, builder.weightDecayMode, builder.weightDecayTargets));
         for (String id : builder.unscaled) {
             byId.putIfAbsent(id, UNSCALED);
         }
@@ -91,6 +93,15 @@ public abstract class MuOptimizer extends Optimizer {
      */
     public WeightDecayMode weightDecayMode() {
         return weightDecayMode;
+    }
+
+    /**
+     * Which parameters weight decay applies to.
+     *
+     * @return the targets ({@link DecayTargets#ALL} unless the builder chose others)
+     */
+    public DecayTargets weightDecayTargets() {
+        return weightDecayTargets;
     }
 
     /**
@@ -438,6 +449,7 @@ public abstract class MuOptimizer extends Optimizer {
         private WeightDecayMode weightDecayMode = WeightDecayMode.COUPLED;
         private boolean fusedCpuUpdate = true;
         private final Set<String> unscaled = new LinkedHashSet<>();
+        private DecayTargets weightDecayTargets = DecayTargets.ALL;
 
         /**
          * A builder for a model's optimizer.
@@ -488,6 +500,20 @@ public abstract class MuOptimizer extends Optimizer {
             }
             this.weightDecayMode = Objects.requireNonNull(mode, "mode");
             return optWeightDecays(weightDecay);
+        }
+
+        /**
+         * Chooses which parameters weight decay applies to: {@link DecayTargets#ALL} (the
+         * default) or {@link DecayTargets#MATRICES}, the usual large-scale recipe (no decay on
+         * biases, norm gains and biases, and embeddings). Excluded parameters get weight-decay
+         * multiplier 0 from {@link MuRule}, as the μP report with the same targets shows.
+         *
+         * @param targets the parameters that decay
+         * @return this builder
+         */
+        public B optWeightDecayTargets(DecayTargets targets) {
+            this.weightDecayTargets = Objects.requireNonNull(targets, "targets");
+            return self();
         }
 
         /**
