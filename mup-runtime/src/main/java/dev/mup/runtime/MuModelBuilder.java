@@ -36,10 +36,12 @@ public final class MuModelBuilder {
     private final Map<String, MuAttention> attentions = new LinkedHashMap<>();
     private final Map<String, MuTiedReadout> tiedReadouts = new LinkedHashMap<>();
     private final OptimizerCheck optimizerCheck;
+    private final InitGuard initGuard;
 
     private MuModelBuilder(Class<?> modelClass, MuOptions options) {
         this.modelName = modelClass.getSimpleName();
         this.optimizerCheck = new OptimizerCheck(modelName);
+        this.initGuard = new InitGuard(modelName);
         this.rule = new MuRule(Objects.requireNonNull(options, "options"));
     }
 
@@ -264,6 +266,7 @@ public final class MuModelBuilder {
         WidthDimension in = width(fanInWidth, field);
         readout.setLogitMultiplier(rule.readoutInputMultiplier(alpha, in.multiplier()));
         readout.checkOptimizer(optimizerCheck);
+        readout.guardLoading(initGuard);
         tiedReadouts.put(field, readout);
         return readout;
     }
@@ -331,6 +334,10 @@ public final class MuModelBuilder {
         MuLayer muLayer = new MuLayer(field, role, layer, fanIn, fanOut, alpha, zeroInit);
         for (Parameter parameter : layer.getDirectParameters().values()) {
             parameter.setInitializer(new MuInitializer(rule, muLayer, parameter.getName()));
+        }
+        initGuard.add(muLayer);
+        if (layer instanceof InitGuarded guarded) {
+            guarded.guardInitializers(muLayer);
         }
         layers.add(muLayer);
     }

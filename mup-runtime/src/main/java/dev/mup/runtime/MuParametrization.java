@@ -212,6 +212,8 @@ public final class MuParametrization {
     private Map<Parameter, MuParameter> byParameter() {
         Map<Parameter, MuParameter> out = new LinkedHashMap<>();
         for (MuLayer layer : layers) {
+            // the table is μP's: refuse values drawn by an initializer the user set
+            layer.checkInitializers();
             for (Parameter parameter : layer.block().getDirectParameters().values()) {
                 if (parameter.getShape() == null || !parameter.isInitialized()) {
                     throw new IllegalStateException(
