@@ -11,8 +11,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * child block; {@code Parameter.setInitializer}; a training config's {@code optInitializer},
  * which DJL's trainer sets on the model); on a μP layer such an initializer would draw with a std
  * that does not follow the width while the μP report prints μP's. This guard refuses it, before
- * it draws where μP sees the draw coming (its own blocks' initialization, and every μP draw
- * checks the whole model), and at the latest when the μP table is asked for (report, optimizer).
+ * it draws where μP sees the draw coming (the initialization of μP's own blocks and every μP draw
+ * check the whole model), and otherwise (DJL's own {@code Embedding} and {@code LayerNorm} drawn
+ * last) when the μP table is asked for (report, optimizer) or on the first training pass.
  *
  * <p>An initializer that draws nothing is harmless and not refused: one set after μP drew the
  * parameter (DJL's trainer sets the config's initializers on an initialized model), or on a model

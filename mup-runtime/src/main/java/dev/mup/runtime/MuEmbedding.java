@@ -67,12 +67,12 @@ public final class MuEmbedding extends TrainableWordEmbedding implements Observa
         this.layer = layer;
     }
 
-    /** Refuses an initializer the user set on the table before it draws. */
+    /** Refuses an initializer the user set on the table (or elsewhere in the model) before it draws. */
     @Override
     protected void beforeInitialize(Shape... inputShapes) {
         MuLayer l = layer;
         if (l != null) {
-            l.checkInitializers();
+            l.checkModelInitializers();
         }
         super.beforeInitialize(inputShapes);
     }

@@ -49,8 +49,9 @@ public final class MuLayerNorm extends LayerNorm implements Observable, InitGuar
     protected void beforeInitialize(Shape... inputShapes) {
         MuLayer l = layer;
         if (l != null) {
-            // refuses an initializer the user set on the gain or bias before it draws
-            l.checkInitializers();
+            // refuses an initializer the user set on the gain, the bias or elsewhere in the model
+            // before it draws
+            l.checkModelInitializers();
         }
         super.beforeInitialize(inputShapes);
         Shape input = inputShapes[0];

@@ -96,12 +96,12 @@ public class MuLinear extends Linear implements Observable, InitGuarded {
         this.layer = layer;
     }
 
-    /** Refuses an initializer the user set on this layer before it draws. */
+    /** Refuses an initializer the user set on this layer (or elsewhere in the model) before it draws. */
     @Override
     protected void beforeInitialize(Shape... inputShapes) {
         MuLayer l = layer;
         if (l != null) {
-            l.checkInitializers();
+            l.checkModelInitializers();
         }
         super.beforeInitialize(inputShapes);
     }

@@ -40,8 +40,8 @@ public final class MuModelBuilder {
 
     private MuModelBuilder(Class<?> modelClass, MuOptions options) {
         this.modelName = modelClass.getSimpleName();
-        this.optimizerCheck = new OptimizerCheck(modelName);
         this.initGuard = new InitGuard(modelName);
+        this.optimizerCheck = new OptimizerCheck(modelName, initGuard);
         this.rule = new MuRule(Objects.requireNonNull(options, "options"));
     }
 

@@ -12,8 +12,10 @@ import org.slf4j.helpers.NOPLoggerFactory;
 
 /**
  * Looks, on the first training forward pass through a μP model's readout with a new
- * {@link ParameterStore}, at the optimizer of that store's parameter server, and warns once per
- * model when it is not a {@link MuOptimizer}: DJL's own optimizers give every parameter the same
+ * {@link ParameterStore}, at the optimizer of that store's parameter server (through a store that
+ * delegates to another, as mixed precision's does), and warns once per model when it is not a
+ * {@link MuOptimizer}; it also has the {@link InitGuard} refuse values a user's initializer drew.
+ * A DJL optimizer is warned about because it gives every parameter the same
  * learning rate, which is the standard parametrization's and does not transfer across widths.
  *
  * <p>The warning goes to SLF4J when it has a provider and to the standard error stream otherwise,
@@ -28,11 +30,13 @@ final class OptimizerCheck {
     private static final Field OPTIMIZER = field(LocalParameterServer.class, "optimizer");
 
     private final String modelName;
+    private final InitGuard initGuard;
     private final AtomicBoolean warned = new AtomicBoolean();
     private volatile ParameterStore checked;
 
-    OptimizerCheck(String modelName) {
+    OptimizerCheck(String modelName, InitGuard initGuard) {
         this.modelName = modelName;
+        this.initGuard = initGuard;
     }
 
     /**
@@ -44,6 +48,9 @@ final class OptimizerCheck {
         if (store == checked || store == null) {
             return;
         }
+        // values a user's initializer drew where μP could not see it (DJL's own blocks) are
+        // refused before training on them
+        initGuard.check();
         checked = store;
         Optimizer optimizer = optimizerOf(store);
         if (optimizer != null && !(optimizer instanceof MuOptimizer) && warned.compareAndSet(false, true)) {
@@ -70,6 +77,11 @@ final class OptimizerCheck {
         }
         try {
             ParameterServer server = (ParameterServer) SERVER.get(store);
+            if (server == null) {
+                // a store that delegates to another (mixed precision's working copies)
+                ParameterStore inner = innerStore(store);
+                return inner == null ? null : optimizerOf(inner);
+            }
             if (!(server instanceof LocalParameterServer)) {
                 return null;
             }
@@ -77,6 +89,21 @@ final class OptimizerCheck {
         } catch (IllegalAccessException | ClassCastException e) {
             return null;
         }
+    }
+
+    private static ParameterStore innerStore(ParameterStore store) {
+        for (Field f : store.getClass().getDeclaredFields()) {
+            if (ParameterStore.class.isAssignableFrom(f.getType())) {
+                try {
+                    f.setAccessible(true);
+                    Object inner = f.get(store);
+                    return inner == store ? null : (ParameterStore) inner;
+                } catch (IllegalAccessException | RuntimeException e) {
+                    return null;
+                }
+            }
+        }
+        return null;
     }
 
     private static Field field(Class<?> type, String name) {

@@ -10,6 +10,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
@@ -20,6 +21,8 @@ import ai.djl.training.tracker.Tracker;
 import dev.mup.examples.mlp.MlpMuP;
 import dev.mup.runtime.MuAdam;
 import dev.mup.runtime.MuOptions;
+import dev.mup.runtime.precision.Precision;
+import dev.mup.runtime.precision.TrainingStep;
 import dev.mup.tests.support.Models;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -85,9 +88,23 @@ class ForeignOptimizerTest {
         }
     }
 
+    @Test
+    void aDjlOptimizerIsWarnedAboutUnderMixedPrecisionToo() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MlpMuP model = Models.mlp(manager, MuOptions.defaults(), WIDTH, 1);
+            Optimizer djl = Optimizer.adam().optLearningRateTracker(Tracker.fixed(1e-3f)).build();
+            String err = standardError(() -> trainOneStep(model, Precision.FP16.apply(model), djl));
+            assertEquals(1, occurrences(err, "is not a μP optimizer"), err);
+        }
+    }
+
     private static void trainOneStep(MlpMuP mlp, Optimizer optimizer) {
+        trainOneStep(mlp, mlp, optimizer);
+    }
+
+    private static void trainOneStep(MlpMuP mlp, Block block, Optimizer optimizer) {
         try (Model model = Model.newInstance("foreign")) {
-            model.setBlock(mlp);
+            model.setBlock(block);
             DefaultTrainingConfig config =
                     new DefaultTrainingConfig(Loss.softmaxCrossEntropyLoss()).optOptimizer(optimizer);
             try (Trainer trainer = model.newTrainer(config);
@@ -96,9 +113,9 @@ class ForeignOptimizerTest {
                 NDArray y = batch.randomInteger(0, Models.CLASSES, new Shape(4), DataType.INT32);
                 try (GradientCollector collector = trainer.newGradientCollector()) {
                     NDList out = trainer.forward(new NDList(x));
-                    collector.backward(trainer.getLoss().evaluate(new NDList(y), out));
+                    TrainingStep.backward(trainer, collector, trainer.getLoss().evaluate(new NDList(y), out));
                 }
-                trainer.step();
+                TrainingStep.step(trainer);
             }
         }
     }
