@@ -37,10 +37,11 @@ public @interface MuOutput {
     double multiplier() default 1.0;
 
     /**
-     * Whether to initialize the readout weight to zero, which removes the transient of the
-     * logits at initialization without changing what μP converges to.
+     * Whether to initialize the readout weight and bias to zero (as mup's {@code MuReadout}
+     * does), which makes the first logits zero and removes their transient at initialization
+     * without changing what μP converges to.
      *
-     * @return {@code true} to start the readout weight at zero
+     * @return {@code true} to start the readout weight and bias at zero
      */
     boolean zeroInit() default false;
 }

@@ -3,6 +3,7 @@ package dev.mup.runtime;
 import ai.djl.modality.nlp.DefaultVocabulary;
 import ai.djl.modality.nlp.embedding.TrainableWordEmbedding;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -16,10 +17,11 @@ import java.util.List;
  *
  * <p>Input: an integer array of ids of any shape; output: that shape plus the embedding size.
  */
-public final class MuEmbedding extends TrainableWordEmbedding implements Observable {
+public final class MuEmbedding extends TrainableWordEmbedding implements Observable, InitGuarded {
 
     private final ObserverSlot observer = new ObserverSlot();
     private final int size;
+    private volatile MuLayer layer;
 
     /**
      * Creates an embedding.
@@ -58,6 +60,21 @@ public final class MuEmbedding extends TrainableWordEmbedding implements Observa
     @Override
     public void observe(String name, ActivationObserver observer) {
         this.observer.set(name, observer);
+    }
+
+    @Override
+    public void guardInitializers(MuLayer layer) {
+        this.layer = layer;
+    }
+
+    /** Refuses an initializer the user set on the table (or elsewhere in the model) before it draws. */
+    @Override
+    protected void beforeInitialize(Shape... inputShapes) {
+        MuLayer l = layer;
+        if (l != null) {
+            l.checkModelInitializers();
+        }
+        super.beforeInitialize(inputShapes);
     }
 
     @Override

@@ -25,6 +25,14 @@ final class MuInitializer implements Initializer {
 
     @Override
     public NDArray initialize(NDManager manager, Shape shape, DataType dataType) {
+        // an initializer the user set elsewhere in the model is refused before anything more is drawn
+        layer.checkModelInitializers();
+        NDArray array = draw(manager, shape, dataType);
+        layer.drew(parameterName, array);
+        return array;
+    }
+
+    private NDArray draw(NDManager manager, Shape shape, DataType dataType) {
         InitSpec spec = rule.initSpec(layer.describe(parameterName, shape));
         float std = (float) spec.std();
         switch (spec.distribution()) {

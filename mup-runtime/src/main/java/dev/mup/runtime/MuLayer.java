@@ -1,5 +1,6 @@
 package dev.mup.runtime;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.core.Embedding;
@@ -7,7 +8,9 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * One annotated layer of a generated model: the field that holds it, its role, and the widths
@@ -22,6 +25,8 @@ public final class MuLayer {
     private final WidthDimension fanOutWidth;
     private final double outputMultiplier;
     private final boolean zeroInit;
+    private final Map<String, NDArray> drawn = new ConcurrentHashMap<>();
+    private volatile InitGuard guard;
 
     MuLayer(
             String field,
@@ -95,12 +100,55 @@ public final class MuLayer {
     }
 
     /**
-     * Whether the layer's weight starts at zero (readout and attention-query options).
+     * Whether the layer's weight and bias start at zero (readout and attention-query options).
      *
      * @return the zero-init option
      */
     public boolean zeroInit() {
         return zeroInit;
+    }
+
+    /** Sets the guard of the model's initializers. */
+    void guard(InitGuard guard) {
+        this.guard = guard;
+    }
+
+    /**
+     * Refuses initializers set by the user on this layer's parameters ({@link InitGuard}).
+     *
+     * @throws IllegalStateException naming a parameter a user's initializer draws or drew
+     */
+    void checkInitializers() {
+        InitGuard g = guard;
+        if (g != null) {
+            g.check(this);
+        }
+    }
+
+    /** Refuses initializers set by the user anywhere in the model ({@link InitGuard}). */
+    void checkModelInitializers() {
+        InitGuard g = guard;
+        if (g != null) {
+            g.check();
+        }
+    }
+
+    /** Records that the model's saved weights were loaded. */
+    void loaded() {
+        InitGuard g = guard;
+        if (g != null) {
+            g.loaded();
+        }
+    }
+
+    /** Records the array μP drew for a parameter. */
+    void drew(String parameterName, NDArray array) {
+        drawn.put(parameterName, array);
+    }
+
+    /** Whether μP drew this very array for the parameter. */
+    boolean drewArray(String parameterName, NDArray array) {
+        return drawn.get(parameterName) == array;
     }
 
     /**
@@ -158,7 +206,16 @@ public final class MuLayer {
                 mIn,
                 mOut,
                 readoutWeight ? outputMultiplier : 1.0,
-                kind == ParameterKind.WEIGHT && zeroInit);
+                zeroInit && zeroesWithLayer(kind));
+    }
+
+    /**
+     * Whether a zero-init layer zeroes this kind of parameter: a {@code Linear}'s weight and its
+     * bias, as mup's {@code MuReadout} does (so the first logits, or attention logits for a
+     * zero-init query, are exactly zero).
+     */
+    private static boolean zeroesWithLayer(ParameterKind kind) {
+        return kind == ParameterKind.WEIGHT || kind == ParameterKind.BIAS;
     }
 
     private boolean isScalarGain() {

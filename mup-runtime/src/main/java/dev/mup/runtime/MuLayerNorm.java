@@ -16,9 +16,10 @@ import ai.djl.util.PairList;
  * Transformer normalizes each position over its features only, which is what this block always
  * does, whatever the rank of its input.
  */
-public final class MuLayerNorm extends LayerNorm implements Observable {
+public final class MuLayerNorm extends LayerNorm implements Observable, InitGuarded {
 
     private final ObserverSlot observer = new ObserverSlot();
+    private volatile MuLayer layer;
 
     private MuLayerNorm(Builder builder) {
         super(builder);
@@ -40,7 +41,18 @@ public final class MuLayerNorm extends LayerNorm implements Observable {
     }
 
     @Override
+    public void guardInitializers(MuLayer layer) {
+        this.layer = layer;
+    }
+
+    @Override
     protected void beforeInitialize(Shape... inputShapes) {
+        MuLayer l = layer;
+        if (l != null) {
+            // refuses an initializer the user set on the gain, the bias or elsewhere in the model
+            // before it draws
+            l.checkModelInitializers();
+        }
         super.beforeInitialize(inputShapes);
         Shape input = inputShapes[0];
         normalizedShape = new Shape(input.get(input.dimension() - 1));

@@ -1,11 +1,15 @@
 package dev.mup.runtime;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.IOException;
 
 /**
  * The {@link Linear} layer a generated μP model installs in place of each annotated
@@ -20,10 +24,12 @@ import ai.djl.util.PairList;
  *       check. Without one (the normal case) the forward pass is that of a plain {@code Linear}.
  * </ul>
  */
-public class MuLinear extends Linear implements Observable {
+public class MuLinear extends Linear implements Observable, InitGuarded {
 
     private final float inputMultiplier;
     private final ObserverSlot observer = new ObserverSlot();
+    private volatile OptimizerCheck optimizerCheck;
+    private volatile MuLayer layer;
 
     /**
      * Creates a layer.
@@ -80,12 +86,47 @@ public class MuLinear extends Linear implements Observable {
         this.observer.set(name, observer);
     }
 
+    /** Sets the check, run on training passes, that the model is trained by a μP optimizer. */
+    void checkOptimizer(OptimizerCheck check) {
+        this.optimizerCheck = check;
+    }
+
+    @Override
+    public void guardInitializers(MuLayer layer) {
+        this.layer = layer;
+    }
+
+    /** Refuses an initializer the user set on this layer (or elsewhere in the model) before it draws. */
+    @Override
+    protected void beforeInitialize(Shape... inputShapes) {
+        MuLayer l = layer;
+        if (l != null) {
+            l.checkModelInitializers();
+        }
+        super.beforeInitialize(inputShapes);
+    }
+
+    /** Loads the layer's saved weights, which no initializer then draws. */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream is)
+            throws IOException, MalformedModelException {
+        super.loadParameters(manager, is);
+        MuLayer l = layer;
+        if (l != null) {
+            l.loaded();
+        }
+    }
+
     @Override
     protected NDList forwardInternal(
             ParameterStore parameterStore,
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
+        OptimizerCheck check = optimizerCheck;
+        if (training && check != null) {
+            check.look(parameterStore);
+        }
         NDList in = inputs;
         if (inputMultiplier != 1f) {
             NDArray scaled = Scalars.times(inputs.singletonOrThrow(), inputMultiplier);

@@ -43,9 +43,13 @@ public final class MuModelBuilder {
     private final Map<String, MuTiedReadout> tiedReadouts = new LinkedHashMap<>();
     private final Map<String, Block> unscaled = new LinkedHashMap<>();
     private final Map<Block, Block> replaced = new IdentityHashMap<>();
+    private final OptimizerCheck optimizerCheck;
+    private final InitGuard initGuard;
 
     private MuModelBuilder(Class<?> modelClass, MuOptions options) {
         this.modelName = modelClass.getSimpleName();
+        this.initGuard = new InitGuard(modelName);
+        this.optimizerCheck = new OptimizerCheck(modelName, initGuard);
         this.rule = new MuRule(Objects.requireNonNull(options, "options"));
     }
 
@@ -217,6 +221,7 @@ public final class MuModelBuilder {
         boolean zero = options.zeroInitReadout().orElse(zeroInit);
         WidthDimension in = width(fanInWidth, field);
         MuLinear readout = MuLinear.like(layer, rule.readoutInputMultiplier(alpha, in.multiplier()));
+        readout.checkOptimizer(optimizerCheck);
         replaceChild(children, field, layer, readout);
         replaced.put(readout, layer);
         add(field, LayerRole.OUTPUT, readout, in, null, alpha, zero);
@@ -271,6 +276,8 @@ public final class MuModelBuilder {
         }
         WidthDimension in = width(fanInWidth, field);
         readout.setLogitMultiplier(rule.readoutInputMultiplier(alpha, in.multiplier()));
+        readout.checkOptimizer(optimizerCheck);
+        readout.guardLoading(initGuard);
         tiedReadouts.put(field, readout);
         return readout;
     }
@@ -413,6 +420,10 @@ public final class MuModelBuilder {
         MuLayer muLayer = new MuLayer(field, role, layer, fanIn, fanOut, alpha, zeroInit);
         for (Parameter parameter : layer.getDirectParameters().values()) {
             parameter.setInitializer(new MuInitializer(rule, muLayer, parameter.getName()));
+        }
+        initGuard.add(muLayer);
+        if (layer instanceof InitGuarded guarded) {
+            guarded.guardInitializers(muLayer);
         }
         layers.add(muLayer);
     }

@@ -3,12 +3,19 @@ package dev.mup.runtime;
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDScope;
+import ai.djl.nn.Parameter;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.ParameterTracker;
 import ai.djl.training.tracker.Tracker;
 import java.nio.FloatBuffer;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -25,6 +32,18 @@ import java.util.concurrent.ConcurrentHashMap;
  * operations in the same order; they give the same bits except where the engine's square root is
  * not correctly rounded (libtorch's CPU {@code sqrt} is one unit in the last place off on about one
  * float in six), where the fused pass, whose square root is, is the exact one.
+ *
+ * <p>An optimizer updates only the parameters of the model instance it was built for (and those
+ * declared with {@link BaseBuilder#optUnscaledParameters}): any other parameter id is refused,
+ * since each instance has its own ids and a parameter the optimizer does not know would
+ * otherwise be trained with the unscaled learning rate.
+ *
+ * <p>When DJL's parameter server updates a parameter held on several devices, it calls
+ * {@link #update} once per device with the same id and the same summed gradient in one training
+ * step. The first of these calls is the step: it advances the step count (schedules, Adam's bias
+ * correction) and the optimizer state; each further replica of that step receives a copy of the
+ * updated weight, so that every replica stays equal and one step is counted. A step ends when a
+ * replica already updated in it is updated again.
  */
 public abstract class MuOptimizer extends Optimizer {
 
@@ -32,10 +51,14 @@ public abstract class MuOptimizer extends Optimizer {
 
     private final ParameterTracker learningRate;
     private final WeightDecayMode weightDecayMode;
+    private final DecayTargets weightDecayTargets;
     private final Map<String, ParameterScaling> scaling;
     private final Map<String, Integer> steps = new ConcurrentHashMap<>();
     private final Map<String, Map<Device, State>> states = new ConcurrentHashMap<>();
     private final boolean fusedCpuUpdate;
+    private final String modelName;
+    private final Map<String, Parameter> modelParameters;
+    private final Map<String, Round> rounds = new ConcurrentHashMap<>();
 
     /**
      * Builds the optimizer, evaluating the μP rule for every parameter of the model.
@@ -48,8 +71,19 @@ public abstract class MuOptimizer extends Optimizer {
         this.learningRate = builder.learningRate;
         this.weightDecayMode = builder.weightDecayMode;
         this.fusedCpuUpdate = builder.fusedCpuUpdate;
-        this.scaling =
-                Map.copyOf(builder.model.muParametrization().scalingById(rule, builder.weightDecayMode));
+        this.weightDecayTargets = builder.weightDecayTargets;
+        Map<String, ParameterScaling> byId = new HashMap<>(builder.model.muParametrization()
+                .scalingById(rule, builder.weightDecayMode, builder.weightDecayTargets));
+        for (String id : builder.unscaled) {
+            byId.putIfAbsent(id, UNSCALED);
+        }
+        this.scaling = Map.copyOf(byId);
+        this.modelName = builder.model.muParametrization().modelName();
+        Map<String, Parameter> parameters = new HashMap<>();
+        for (var pair : builder.model.getParameters()) {
+            parameters.put(pair.getValue().getId(), pair.getValue());
+        }
+        this.modelParameters = Map.copyOf(parameters);
         MasterWeights.requireFullPrecision(builder.model, getClass().getSimpleName());
     }
 
@@ -63,13 +97,93 @@ public abstract class MuOptimizer extends Optimizer {
     }
 
     /**
-     * The μP factors of a parameter; parameters outside annotated layers get the global values.
+     * Which parameters weight decay applies to.
+     *
+     * @return the targets ({@link DecayTargets#ALL} unless the builder chose others)
+     */
+    public DecayTargets weightDecayTargets() {
+        return weightDecayTargets;
+    }
+
+    /**
+     * The μP factors of a parameter of the model this optimizer was built for; a parameter of the
+     * model outside its μP table gets the global values.
      *
      * @param parameterId a DJL parameter id
      * @return the scaling of that parameter
+     * @throws IllegalArgumentException naming the id when it is not a parameter of that model
+     *     instance (nor declared with {@link BaseBuilder#optUnscaledParameters})
      */
     public ParameterScaling scaling(String parameterId) {
-        return scaling.getOrDefault(parameterId, UNSCALED);
+        ParameterScaling s = scaling.get(parameterId);
+        if (s != null) {
+            return s;
+        }
+        if (modelParameters.containsKey(parameterId)) {
+            return UNSCALED;
+        }
+        throw new IllegalArgumentException(
+                getClass().getSimpleName() + " was built for one instance of " + modelName
+                        + " and cannot update parameter id '" + parameterId + "', which is not one of"
+                        + " its parameters: every model instance has its own parameter ids, so build"
+                        + " the optimizer from the model you train (model.adam(lr).build(),"
+                        + " model.sgd(lr).build()); declare parameters outside the model on purpose"
+                        + " with optUnscaledParameters(ids)");
+    }
+
+    /**
+     * Handles the second and further calls of one training step for a parameter held on several
+     * devices (DJL's parameter server updates each device's replica with the same summed
+     * gradient): such a replica gets a copy of the weight the first call computed, its gradient is
+     * zeroed, and the step is not counted again. Subclasses call it first in {@link #update} and
+     * return at once when it returns {@code true}.
+     *
+     * <p>A call starts a new step when the parameter has not been updated yet, when this array was
+     * already updated in the current step, when the array of the current step's first call was
+     * closed, or when that array was the parameter's own and the parameter now holds another (the
+     * model was loaded again).
+     *
+     * @param parameterId the parameter
+     * @param weight the replica the caller updates
+     * @return {@code true} when the call was a further replica of a step already applied
+     */
+    protected final boolean updatedAsReplica(String parameterId, NDArray weight) {
+        Round round = rounds.computeIfAbsent(parameterId, k -> new Round());
+        NDArray first;
+        synchronized (round) {
+            Parameter own = modelParameters.get(parameterId);
+            boolean reloaded = round.firstWasOwn && (own == null || !own.isInitialized() || own.getArray() != round.first);
+            if (round.first == null || round.contains(weight) || round.first.isReleased() || reloaded) {
+                round.first = weight;
+                round.firstWasOwn = own != null && own.isInitialized() && own.getArray() == weight;
+                round.updated.clear();
+                round.updated.add(weight);
+                return false;
+            }
+            round.updated.add(weight);
+            first = round.first;
+        }
+        first.copyTo(weight);
+        if (weight.hasGradient()) {
+            clearGradient(weight);
+        }
+        return true;
+    }
+
+    /** The replicas of a parameter updated in its current step, first one first. */
+    private static final class Round {
+        private NDArray first;
+        private boolean firstWasOwn;
+        private final List<NDArray> updated = new ArrayList<>(2);
+
+        private boolean contains(NDArray weight) {
+            for (NDArray a : updated) {
+                if (a == weight) {
+                    return true;
+                }
+            }
+            return false;
+        }
     }
 
     /**
@@ -335,6 +449,8 @@ public abstract class MuOptimizer extends Optimizer {
         private ParameterTracker learningRate = Tracker.fixed(1e-3f);
         private WeightDecayMode weightDecayMode = WeightDecayMode.COUPLED;
         private boolean fusedCpuUpdate = true;
+        private final Set<String> unscaled = new LinkedHashSet<>();
+        private DecayTargets weightDecayTargets = DecayTargets.ALL;
 
         /**
          * A builder for a model's optimizer.
@@ -388,6 +504,20 @@ public abstract class MuOptimizer extends Optimizer {
         }
 
         /**
+         * Chooses which parameters weight decay applies to: {@link DecayTargets#ALL} (the
+         * default) or {@link DecayTargets#MATRICES}, the usual large-scale recipe (no decay on
+         * biases, norm gains and biases, and embeddings). Excluded parameters get weight-decay
+         * multiplier 0 from {@link MuRule}, as the μP report with the same targets shows.
+         *
+         * @param targets the parameters that decay
+         * @return this builder
+         */
+        public B optWeightDecayTargets(DecayTargets targets) {
+            this.weightDecayTargets = Objects.requireNonNull(targets, "targets");
+            return self();
+        }
+
+        /**
          * Chooses how float32 CPU parameters are updated: by one fused pass in Java over the
          * arrays' memory (the default), or by the engine's array operations, as on other devices.
          * Both apply the same float operations in the same order (bit for bit the same but for
@@ -399,6 +529,22 @@ public abstract class MuOptimizer extends Optimizer {
          */
         public B optFusedCpuUpdate(boolean fused) {
             this.fusedCpuUpdate = fused;
+            return self();
+        }
+
+        /**
+         * Declares, on purpose, parameters outside the model that this optimizer may also update,
+         * with the global learning rate and weight decay (multiplier 1), for example the arrays of
+         * a benchmark. Every other parameter id the model does not have is refused by
+         * {@link MuOptimizer#scaling}.
+         *
+         * @param parameterIds DJL parameter ids
+         * @return this builder
+         */
+        public B optUnscaledParameters(Collection<String> parameterIds) {
+            for (String id : parameterIds) {
+                unscaled.add(Objects.requireNonNull(id, "parameter id"));
+            }
             return self();
         }
 

@@ -118,8 +118,9 @@ public final class MuOptions {
     }
 
     /**
-     * Whether to start every readout weight at zero, replacing the annotation's value when
-     * present.
+     * Whether to start every readout weight and bias at zero (mup's {@code MuReadout} does both,
+     * so the first logits are zero and the first cross-entropy is {@code ln(classes)}),
+     * replacing the annotation's value when present.
      *
      * @return the override, or empty to use {@code @MuOutput(zeroInit)}
      */
@@ -148,9 +149,10 @@ public final class MuOptions {
     }
 
     /**
-     * Whether attention query projections start at zero (removes the logits' transient at init).
+     * Whether attention query projections (weight and bias) start at zero, which makes every
+     * attention logit zero at initialization.
      *
-     * @return {@code true} to zero-initialize query weights
+     * @return {@code true} to zero-initialize query weights and biases
      */
     public boolean zeroInitQuery() {
         return zeroInitQuery;
@@ -255,9 +257,9 @@ public final class MuOptions {
         }
 
         /**
-         * Starts attention query weights at zero.
+         * Starts attention query weights and biases at zero.
          *
-         * @param zeroInit {@code true} to zero-initialize query weights
+         * @param zeroInit {@code true} to zero-initialize query weights and biases
          * @return this builder
          */
         public Builder zeroInitQuery(boolean zeroInit) {
@@ -315,9 +317,9 @@ public final class MuOptions {
         }
 
         /**
-         * Overrides whether readout weights start at zero.
+         * Overrides whether readout weights and biases start at zero.
          *
-         * @param zeroInit {@code true} to start them at zero
+         * @param zeroInit {@code true} to start them (weight and bias) at zero
          * @return this builder
          */
         public Builder zeroInitReadout(boolean zeroInit) {

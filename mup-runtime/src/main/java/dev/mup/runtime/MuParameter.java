@@ -16,7 +16,8 @@ import java.util.List;
  * @param fanInMultiplier width multiplier of the layer's fan_in (1 when finite)
  * @param fanOutMultiplier width multiplier of the layer's fan_out (1 when finite)
  * @param outputMultiplier α_out for a readout weight, 1 otherwise
- * @param zeroInit whether the parameter starts at zero (readout option)
+ * @param zeroInit whether the parameter starts at zero (the weight and bias of a zero-init
+ *     readout or attention query)
  */
 public record MuParameter(
         String name,

@@ -263,6 +263,44 @@ public final class MuParametrization {
     }
 
     /**
+     * The μP table with weight decay only on the chosen parameters: excluded parameters have
+     * weight-decay multiplier 0.
+     *
+     * @param updateRule the optimizer family the learning rates are for
+     * @param decay how weight decay is applied
+     * @param targets which parameters decay
+     * @return one row per parameter, in the order of {@link #parameters()}
+     * @throws IllegalStateException when the model is not initialized
+     */
+    public List<ParameterReport> report(UpdateRule updateRule, WeightDecayMode decay, DecayTargets targets) {
+        List<ParameterReport> out = new ArrayList<>();
+        for (ParameterReport r : report(updateRule, decay)) {
+            out.add(new ParameterReport(r.parameter(), rule.scaling(r.parameter(), updateRule, decay, targets)));
+        }
+        return out;
+    }
+
+    /**
+     * Scaling factors keyed by DJL parameter id with weight decay only on the chosen parameters,
+     * for optimizers; every other entry as {@link #scalingById(UpdateRule, WeightDecayMode)}.
+     *
+     * @param updateRule the optimizer family
+     * @param decay how weight decay is applied
+     * @param targets which parameters decay
+     * @return factors by {@link Parameter#getId()}
+     * @throws IllegalStateException naming the first parameter without a value when the model is
+     *     not initialized
+     */
+    public Map<String, ParameterScaling> scalingById(
+            UpdateRule updateRule, WeightDecayMode decay, DecayTargets targets) {
+        Map<String, ParameterScaling> out = new LinkedHashMap<>(scalingById(updateRule, decay));
+        for (Map.Entry<Parameter, MuParameter> e : byParameter().entrySet()) {
+            out.put(e.getKey().getId(), rule.scaling(e.getValue(), updateRule, decay, targets));
+        }
+        return out;
+    }
+
+    /**
      * Scaling factors keyed by DJL parameter id, for optimizers. Computed once per optimizer.
      *
      * @param updateRule the optimizer family
@@ -283,6 +321,8 @@ public final class MuParametrization {
         checkEveryParameterClassified();
         Map<Parameter, MuParameter> out = new LinkedHashMap<>();
         for (MuLayer layer : layers) {
+            // the table is μP's: refuse values drawn by an initializer the user set
+            layer.checkInitializers();
             for (Parameter parameter : layer.block().getDirectParameters().values()) {
                 if (parameter.getShape() == null || !parameter.isInitialized()) {
                     throw new IllegalStateException(noValueMessage(

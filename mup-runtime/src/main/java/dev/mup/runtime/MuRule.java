@@ -119,6 +119,35 @@ public final class MuRule {
     }
 
     /**
+     * Everything the rule decides for one parameter, with weight decay only on the chosen
+     * parameters.
+     *
+     * @param p the parameter
+     * @param rule the optimizer family the learning rates are for
+     * @param decay how weight decay is applied
+     * @param targets which parameters decay; the others get weight-decay multiplier 0
+     * @return init std, forward multiplier, lr and weight-decay multipliers
+     */
+    public ParameterScaling scaling(MuParameter p, UpdateRule rule, WeightDecayMode decay, DecayTargets targets) {
+        ParameterScaling s = scaling(p, rule, decay);
+        return targets.decays(p) ? s : s.withoutWeightDecay();
+    }
+
+    /**
+     * The parameter's weight decay relative to the global one, 0 when it is not a target.
+     *
+     * @param p the parameter
+     * @param rule the optimizer family
+     * @param decay how weight decay is applied
+     * @param targets which parameters decay
+     * @return the weight-decay multiplier
+     */
+    public double weightDecayMultiplier(
+            MuParameter p, UpdateRule rule, WeightDecayMode decay, DecayTargets targets) {
+        return targets.decays(p) ? weightDecayMultiplier(p, rule, decay) : 0.0;
+    }
+
+    /**
      * How the parameter is drawn at initialization.
      *
      * @param p the parameter
@@ -131,6 +160,10 @@ public final class MuRule {
             case NORM_BIAS:
                 return InitSpec.constant(0.0);
             case BIAS:
+                if (p.zeroInit()) {
+                    // a zero-init readout or query zeroes its bias too, as mup's MuReadout does
+                    return InitSpec.constant(0.0);
+                }
                 // PyTorch's default bias init U(±1/sqrt(fan_in)); mup rescales it by sqrt(m_in)
                 // of its layer, which makes it constant in width.
                 return InitSpec.random(

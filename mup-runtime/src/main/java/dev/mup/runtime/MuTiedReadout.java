@@ -1,5 +1,6 @@
 package dev.mup.runtime;
 
+import ai.djl.MalformedModelException;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -10,6 +11,8 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Embedding;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import java.io.DataInputStream;
+import java.io.IOException;
 import java.util.Objects;
 
 /**
@@ -28,6 +31,8 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
     private final Embedding<?> embedding;
     private float logitMultiplier = 1f;
     private final ObserverSlot observer = new ObserverSlot();
+    private volatile OptimizerCheck optimizerCheck;
+    private volatile InitGuard initGuard;
 
     /**
      * Ties a readout to an embedding.
@@ -66,6 +71,27 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
         this.observer.set(name, observer);
     }
 
+    /** Sets the check, run on training passes, that the model is trained by a μP optimizer. */
+    void checkOptimizer(OptimizerCheck check) {
+        this.optimizerCheck = check;
+    }
+
+    /** Sets the guard told when the model's weights are loaded. */
+    void guardLoading(InitGuard guard) {
+        this.initGuard = guard;
+    }
+
+    /** Loads nothing of its own, and records that the model's weights were loaded. */
+    @Override
+    public void loadParameters(NDManager manager, DataInputStream is)
+            throws IOException, MalformedModelException {
+        super.loadParameters(manager, is);
+        InitGuard g = initGuard;
+        if (g != null) {
+            g.loaded();
+        }
+    }
+
     private Parameter table() {
         return embedding.getParameters().get("embedding");
     }
@@ -76,6 +102,10 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
+        OptimizerCheck check = optimizerCheck;
+        if (training && check != null) {
+            check.look(parameterStore);
+        }
         NDArray x = inputs.singletonOrThrow();
         NDArray table = parameterStore.getValue(table(), x.getDevice(), training);
         NDArray logits = Scalars.times(x, logitMultiplier).matMul(table.transpose());

@@ -10,4 +10,14 @@ package dev.mup.runtime;
  * @param weightDecayMultiplier its weight decay divided by the global weight decay
  */
 public record ParameterScaling(
-        double initStd, double forwardMultiplier, double lrMultiplier, double weightDecayMultiplier) {}
+        double initStd, double forwardMultiplier, double lrMultiplier, double weightDecayMultiplier) {
+
+    /**
+     * The same scaling for a parameter that weight decay leaves alone ({@link DecayTargets}).
+     *
+     * @return this scaling with weight-decay multiplier 0
+     */
+    public ParameterScaling withoutWeightDecay() {
+        return new ParameterScaling(initStd, forwardMultiplier, lrMultiplier, 0.0);
+    }
+}

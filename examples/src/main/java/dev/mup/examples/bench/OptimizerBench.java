@@ -160,14 +160,20 @@ public final class OptimizerBench {
      * engine array operations that other devices use.
      */
     private static Optimizer optimizer(String name, MuModel model) {
+        return optimizer(name, model, List.of());
+    }
+
+    /** The optimizer of a name, also updating {@code unscaled} (ids outside the model) at multiplier 1. */
+    private static Optimizer optimizer(String name, MuModel model, List<String> unscaled) {
         boolean fused = !name.endsWith("-ops");
         switch (name.replace("-ops", "")) {
             case "mu-adam":
-                return model.adam(LR).optFusedCpuUpdate(fused).build();
+                return model.adam(LR).optFusedCpuUpdate(fused).optUnscaledParameters(unscaled).build();
             case "mu-adamw":
-                return model.adamW(LR, 0.01f).optFusedCpuUpdate(fused).build();
+                return model.adamW(LR, 0.01f).optFusedCpuUpdate(fused).optUnscaledParameters(unscaled).build();
             case "mu-sgd":
-                return model.sgd(10 * LR).optMomentum(0.9).optFusedCpuUpdate(fused).build();
+                return model.sgd(10 * LR).optMomentum(0.9).optFusedCpuUpdate(fused)
+                        .optUnscaledParameters(unscaled).build();
             case "djl-adam":
                 return Optimizer.adam().optLearningRateTracker(Tracker.fixed(LR)).build();
             default:
@@ -223,7 +229,6 @@ public final class OptimizerBench {
             // an optimizer needs a μP model; the GPT tensors are not in it and get multiplier 1
             MlpMuP small = new MlpMuP(MuOptions.defaults(), 64, 8, 2);
             small.initialize(manager, DataType.FLOAT32, new Shape(1, 8));
-            Optimizer optimizer = optimizer(name, small);
             List<Pair<String, Parameter>> parameters = new ArrayList<>();
             List<NDArray> directions = new ArrayList<>();
             int index = 0;
@@ -235,6 +240,8 @@ public final class OptimizerBench {
                 parameters.add(new Pair<>(p.getName(), p));
                 directions.add(manager.randomNormal(shape));
             }
+            // declared on purpose: a μP optimizer refuses ids that are not its model's
+            Optimizer optimizer = optimizer(name, small, parameters.stream().map(Pair::getKey).toList());
             double[] ms = new double[steps];
             for (int i = 0; i < warmup + steps; i++) {
                 try (NDScope scope = new NDScope();

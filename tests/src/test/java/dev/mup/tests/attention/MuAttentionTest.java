@@ -100,6 +100,7 @@ class MuAttentionTest {
     }
 
     @Test
+    @SuppressWarnings("try")
     void projectionsAreHiddenAndQueryCanStartAtZero() {
         try (NDManager manager = NDManager.newBaseManager()) {
             MuOptions options = MuOptions.builder().zeroInitQuery(true).build();
@@ -119,6 +120,22 @@ class MuAttentionTest {
             NDArray key = m.attention.getChildren().get("02key").getParameters().get("weight").getArray();
             assertEquals(0f, query.abs().max().getFloat(), "zero-init query");
             assertTrue(key.abs().max().getFloat() > 0, "key drawn as usual");
+            NDArray queryBias = m.attention.getChildren().get("01query").getParameters().get("bias").getArray();
+            NDArray keyBias = m.attention.getChildren().get("02key").getParameters().get("bias").getArray();
+            assertEquals(0f, queryBias.abs().max().getFloat(), "zero-init query bias: logits start at zero");
+            assertTrue(keyBias.abs().max().getFloat() > 0, "key bias drawn as usual");
+            NDArray x = manager.randomNormal(new Shape(BATCH, LENGTH, 64));
+            List<Float> maxLogit = new ArrayList<>();
+            try (AutoCloseable observing = m.muParametrization().observe((layer, output) -> {
+                if (layer.equals("attention.logits")) {
+                    maxLogit.add(output.abs().max().getFloat());
+                }
+            })) {
+                m.forward(new ParameterStore(manager, false), new NDList(x), false);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+            assertEquals(List.of(0f), maxLogit, "attention logits are zero at initialization");
         }
     }
 

@@ -162,8 +162,12 @@ class FusedUpdateTest {
         Optimizer optimizer = setting.apply(model, fused);
         NDArray w = start.duplicate();
         w.setRequiresGradient(true);
+        // a μP optimizer updates only its model's parameters: the input weight's id, whose
+        // multipliers are all 1 (input-like under Adam), as the made-up id "weight" had
+        String id = model.muParametrization().layer("input").orElseThrow().block()
+                .getParameters().get("weight").getId();
         for (NDArray g : gradients) {
-            optimizer.update("weight", w, g);
+            optimizer.update(id, w, g);
         }
         return w.toFloatArray();
     }

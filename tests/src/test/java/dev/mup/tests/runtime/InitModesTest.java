@@ -4,8 +4,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
 import dev.mup.examples.mlp.MlpMuP;
 import dev.mup.runtime.InitMode;
 import dev.mup.runtime.MuOptions;
@@ -82,7 +85,19 @@ class InitModesTest {
             assertEquals(0f, w.abs().max().getFloat());
             NDArray b = model.muParametrization().layer("readout").orElseThrow().block()
                     .getParameters().get("bias").getArray();
-            assertTrue(b.abs().max().getFloat() > 0, "only the weight is zeroed");
+            // mup's MuReadout zeroes weight and bias, so the first logits are exactly zero
+            assertEquals(0f, b.abs().max().getFloat(), "the readout bias is zeroed too");
+            NDArray logits = model.forward(new ParameterStore(manager, false),
+                    new NDList(manager.randomNormal(new Shape(4, Models.FEATURES))),
+                    false).singletonOrThrow();
+            assertEquals(0f, logits.abs().max().getFloat(), "first logits are zero: first loss is ln(classes)");
+            for (ParameterReport r : model.muParametrization().report(UpdateRule.ADAM, WeightDecayMode.COUPLED)) {
+                boolean readout = r.parameter().layer().equals("readout");
+                assertEquals(readout, r.parameter().zeroInit(), r.parameter().name());
+                if (readout) {
+                    assertEquals(0.0, r.scaling().initStd(), r.parameter().name());
+                }
+            }
         }
     }
 
