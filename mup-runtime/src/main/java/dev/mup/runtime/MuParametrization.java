@@ -174,7 +174,7 @@ public final class MuParametrization {
     private Map<Parameter, MuParameter> byParameter() {
         Map<Parameter, MuParameter> out = new LinkedHashMap<>();
         for (MuLayer layer : layers) {
-            for (Parameter parameter : layer.block().getDirectParameters().values()) {
+            for (Parameter parameter : layer.parameters()) {
                 if (parameter.getShape() == null || !parameter.isInitialized()) {
                     throw new IllegalStateException(
                             "Parameter '" + layer.field() + "." + parameter.getName() + "' of "
@@ -191,7 +191,8 @@ public final class MuParametrization {
 
     /**
      * Starts reporting the output of every annotated {@code Linear} layer (each a
-     * {@link MuLinear}), of every annotated {@link MuEmbedding} and {@link MuLayerNorm}, the
+     * {@link MuLinear}) and {@code Conv2d} (each a {@link MuConv2d}), of every annotated
+     * {@link MuEmbedding} and {@link MuLayerNorm}, the
      * logits of every {@link MuAttention} (as {@code field.logits}) and of every
      * {@link MuTiedReadout} to an observer, as the coordinate check does. DJL's own
      * {@code Embedding} and {@code LayerNorm} have no hook and are not reported.
