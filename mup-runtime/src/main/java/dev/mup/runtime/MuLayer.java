@@ -131,7 +131,8 @@ public final class MuLayer {
      * <p>Fans are counted as PyTorch counts them: a {@code Linear} weight {@code (out, in)} has
      * fan_in {@code in} and fan_out {@code out}; a convolution weight {@code (out, in/groups,
      * k...)} has fan_in {@code in/groups · kernel area} and fan_out {@code out · kernel area}, and
-     * its width multipliers are those of its channels. A bias has its layer's fan_in.
+     * its width multipliers are those of its channels ({@code in} and {@code out}, which must be
+     * multiples of the widths named for them). A bias has its layer's fan_in.
      *
      * @param parameterName the DJL name of the parameter ({@code weight}, {@code bias},
      *     {@code embedding}, {@code gamma}, {@code beta})
@@ -151,9 +152,10 @@ public final class MuLayer {
         switch (kind) {
             case WEIGHT:
                 outUnits = shape.get(0);
-                inUnits = shape.get(1);
+                // a grouped convolution's weight holds in/groups input channels per group
+                inUnits = shape.get(1) * groups();
                 fanOut = outUnits * kernelArea(shape);
-                fanIn = inUnits * kernelArea(shape);
+                fanIn = shape.get(1) * kernelArea(shape);
                 break;
             case EMBEDDING:
                 fanIn = shape.get(0);
@@ -165,7 +167,7 @@ public final class MuLayer {
                 fanOut = shape.get(0);
                 Shape weight = weightShape();
                 fanIn = weight.get(1) * kernelArea(weight);
-                inUnits = weight.get(1);
+                inUnits = weight.get(1) * groups();
                 outUnits = fanOut;
                 break;
             default:
@@ -177,9 +179,9 @@ public final class MuLayer {
         }
         boolean conv = block instanceof Convolution;
         double mIn = multiplier(
-                fanInWidth, inUnits, conv ? "input channels" : "fan_in", parameterName, shape);
+                fanInWidth, inUnits, conv ? "input channel count" : "fan_in", parameterName, shape);
         double mOut = multiplier(
-                fanOutWidth, outUnits, conv ? "output channels" : "fan_out", parameterName, shape);
+                fanOutWidth, outUnits, conv ? "output channel count" : "fan_out", parameterName, shape);
         ParameterClass parameterClass = MuRule.classify(kind, fanInWidth != null, fanOutWidth != null);
         boolean readoutWeight = role == LayerRole.OUTPUT && kind == ParameterKind.WEIGHT;
         List<Long> dims = new ArrayList<>();
@@ -209,7 +211,12 @@ public final class MuLayer {
         return weight;
     }
 
-    /** The product of a weight's dimensions after (out, in): 1 for a Linear. */
+    /** The number of groups of a convolution; 1 for other layers. */
+    private long groups() {
+        return block instanceof Convolution ? ((Convolution) block).getGroups() : 1;
+    }
+
+        /** The product of a weight's dimensions after (out, in): 1 for a Linear. */
     private static long kernelArea(Shape weight) {
         long area = 1;
         for (int i = 2; i < weight.dimension(); i++) {
