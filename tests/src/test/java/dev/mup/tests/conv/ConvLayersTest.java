@@ -1,5 +1,6 @@
 package dev.mup.tests.conv;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -35,6 +36,7 @@ import dev.mup.runtime.ParameterClass;
 import dev.mup.runtime.ParameterScaling;
 import dev.mup.runtime.UpdateRule;
 import dev.mup.runtime.WeightDecayMode;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -42,13 +44,14 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Convolutions and BatchNorm at run time: fans of Conv1d and Conv3d (grouped too) counted as
  * PyTorch counts them, Conv2d replaced by an observable {@link MuConv2d} also inside
  * {@code @MuBlock}s while Conv1d and Conv3d stay in place, BatchNorm's running statistics kept out
  * of μP and of the optimizers, and the errors for a Conv2d subclass and for channels that are not
- * a multiple of the declared width.
+ * a multiple of the declared width, and saved CNNs loading into μP and plain models alike.
  */
 class ConvLayersTest {
 
@@ -202,6 +205,56 @@ class ConvLayersTest {
                 assertTrue(moved, pair.getKey() + " is updated by the forward pass");
             }
         }
+    }
+
+    /**
+     * A trained μP CNN with BatchNorm saved with DJL loads, bit for bit and running statistics
+     * included, into a fresh μP model (nothing rescaled a second time; the same inference outputs)
+     * and into the plain DJL model it was annotated on: {@link MuConv2d} has {@code Conv2d}'s
+     * parameters and metadata.
+     */
+    @Test
+    void savedConvolutionalModelsLoadIntoMupAndPlainModels(@TempDir Path dir) throws Exception {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MuModel trained = CnnModels.create(MuOptions.defaults(), 16, true);
+            CnnModels.initialize(trained, manager, 5);
+            Engine.getInstance().setRandomSeed(6);
+            NDArray x = manager.randomNormal(new Shape(8, 3, 32, 32));
+            NDArray y = manager.randomInteger(0, 10, new Shape(8), DataType.INT64);
+            step(trained, trained.adam(1e-2f).build(), x, y);
+            Map<String, float[]> saved = values(trained);
+            try (Model model = Model.newInstance("cnn")) {
+                model.setBlock(trained);
+                model.save(dir, "cnn");
+            }
+            ParameterStore store = new ParameterStore(manager, false);
+            float[] expected = trained.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
+            for (Block fresh : List.<Block>of(CnnModels.create(MuOptions.defaults(), 16, true), new MupCnnBatchNorm(16))) {
+                try (Model model = Model.newInstance("cnn")) {
+                    model.setBlock(fresh);
+                    model.load(dir, "cnn");
+                    Map<String, float[]> restored = values(fresh);
+                    assertEquals(saved.keySet(), restored.keySet());
+                    for (String name : saved.keySet()) {
+                        assertArrayEquals(saved.get(name), restored.get(name), name + " loaded into " + fresh);
+                    }
+                    if (fresh instanceof MuModel) {
+                        // (the plain model has the weights but not the readout multiplier α_out/m_in)
+                        assertArrayEquals(expected,
+                                fresh.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray(),
+                                "inference outputs of the loaded μP model");
+                    }
+                }
+            }
+        }
+    }
+
+    private static Map<String, float[]> values(Block block) {
+        Map<String, float[]> out = new LinkedHashMap<>();
+        for (Pair<String, Parameter> pair : block.getParameters()) {
+            out.put(pair.getKey(), pair.getValue().getArray().toFloatArray());
+        }
+        return out;
     }
 
     private static void step(Block block, Optimizer optimizer, NDArray x, NDArray y) {
