@@ -12,6 +12,11 @@ import java.lang.annotation.Target;
  *
  * <p>Under μP its init std shrinks like {@code 1/sqrt(fanInMultiplier)} and its Adam learning
  * rate like {@code 1/fanInMultiplier}. Its bias is input-like.
+ *
+ * <p>On a convolution ({@code Conv1d}, {@code Conv2d}, {@code Conv3d}) the widths are those of its
+ * input and output channels; its fans count the kernel area, as PyTorch's do. A {@code Linear}
+ * after a flatten of {@code C × H × W} features names the width of the channels {@code C}: its
+ * fan_in {@code C·H·W} scales with {@code C} (the spatial size is fixed).
  */
 @Documented
 @Retention(RetentionPolicy.CLASS)

@@ -10,7 +10,8 @@ import java.lang.annotation.Target;
  * Marks an <em>input-like</em> layer: only its output size (fan_out) is a width.
  *
  * <p>Use it for the first {@code Linear} layer (features → width), input embeddings, position
- * embeddings and width-sized {@code LayerNorm}s. Under μP such a layer keeps its base init
+ * embeddings, width-sized {@code LayerNorm}s and {@code BatchNorm}s, and the first convolution
+ * (image channels → width channels). Under μP such a layer keeps its base init
  * scale and, with Adam, its base learning rate; with SGD its learning rate grows with the
  * width multiplier. Its bias follows the same rule.
  */

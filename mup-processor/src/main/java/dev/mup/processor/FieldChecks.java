@@ -378,7 +378,11 @@ final class FieldChecks {
                                         ? "installs a μP Linear in place of the layer (what the"
                                                 + " subclass adds would be lost) and assigns it to"
                                                 + " the field"
-                                        : whatTheGeneratedCodeAssigns(candidate),
+                                        : candidate == LayerType.CONV2D
+                                                ? "installs a μP Conv2d in place of the layer"
+                                                        + " (what the subclass adds would be lost)"
+                                                        + " and assigns it to the field"
+                                                : whatTheGeneratedCodeAssigns(candidate),
                                 candidate.simpleName()));
             }
             return candidate;
@@ -422,6 +426,12 @@ final class FieldChecks {
             case TIED_READOUT:
                 return "assigns to the field the μP block that MuModelBuilder returns for it (the"
                         + " same MuTiedReadout, with its logit multiplier set)";
+            case CONV2D:
+                return "installs a μP Conv2d in place of the layer and assigns it to the field";
+            case CONV1D:
+            case CONV3D:
+                return "assigns to the field the layer that MuModelBuilder returns for it (the"
+                        + " same " + type.simpleName() + ", parametrized)";
             default:
                 throw new AssertionError(type + " is not assigned");
         }

@@ -53,7 +53,24 @@ record LayerDescription(
          * {@code dev.mup.runtime.MuTiedReadout}, a readout reusing the input embedding's table:
          * the runtime sets its logit multiplier and returns the block.
          */
-        TIED_READOUT("dev.mup.runtime.MuTiedReadout", true, true);
+        TIED_READOUT("dev.mup.runtime.MuTiedReadout", true, true),
+        /**
+         * {@code ai.djl.nn.convolutional.Conv1d}: parametrized in place (DJL does not let it be
+         * subclassed); the runtime returns the same layer.
+         */
+        CONV1D("ai.djl.nn.convolutional.Conv1d", true, false),
+        /**
+         * {@code ai.djl.nn.convolutional.Conv2d}: the runtime installs a μP {@code Conv2d} in
+         * place of the layer, which a coordinate check can observe, and returns it.
+         */
+        CONV2D("ai.djl.nn.convolutional.Conv2d", true, false),
+        /**
+         * {@code ai.djl.nn.convolutional.Conv3d}: parametrized in place (DJL does not let it be
+         * subclassed); the runtime returns the same layer.
+         */
+        CONV3D("ai.djl.nn.convolutional.Conv3d", true, false),
+        /** {@code ai.djl.nn.norm.BatchNorm}; keeps its place. */
+        BATCH_NORM("ai.djl.nn.norm.BatchNorm", false, false);
 
         private final String qualifiedName;
         private final boolean assigned;
@@ -108,9 +125,21 @@ record LayerDescription(
     /** The μP role of a layer, one per role annotation. */
     enum Role {
         /** {@code @MuInput}: only the output size is a width. */
-        INPUT(List.of(LayerType.LINEAR, LayerType.EMBEDDING, LayerType.LAYER_NORM)),
+        INPUT(List.of(
+                LayerType.LINEAR,
+                LayerType.EMBEDDING,
+                LayerType.LAYER_NORM,
+                LayerType.CONV1D,
+                LayerType.CONV2D,
+                LayerType.CONV3D,
+                LayerType.BATCH_NORM)),
         /** {@code @MuHidden}: input and output sizes are widths. */
-        HIDDEN(List.of(LayerType.LINEAR, LayerType.ATTENTION)),
+        HIDDEN(List.of(
+                LayerType.LINEAR,
+                LayerType.ATTENTION,
+                LayerType.CONV1D,
+                LayerType.CONV2D,
+                LayerType.CONV3D)),
         /** {@code @MuOutput}: only the input size is a width; the readout. */
         OUTPUT(List.of(LayerType.LINEAR, LayerType.TIED_READOUT));
 
@@ -160,7 +189,8 @@ record LayerDescription(
      * An {@code @MuInput} layer.
      *
      * @param fieldName the field
-     * @param type a {@code Linear}, an {@code Embedding} or a {@code LayerNorm}
+     * @param type a {@code Linear}, an {@code Embedding}, a {@code LayerNorm}, a convolution or a
+     *     {@code BatchNorm}
      * @param width the width its output size scales with
      * @return the description
      */
@@ -172,7 +202,7 @@ record LayerDescription(
      * An {@code @MuHidden} layer.
      *
      * @param fieldName the field
-     * @param type a {@code Linear} or a {@code MuAttention}
+     * @param type a {@code Linear}, a {@code MuAttention} or a convolution
      * @param fanInWidth the width its input size scales with
      * @param fanOutWidth the width its output size scales with
      * @return the description

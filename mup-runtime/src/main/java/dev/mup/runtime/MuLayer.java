@@ -3,8 +3,11 @@ package dev.mup.runtime;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.core.Embedding;
 import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.BatchNorm;
 import ai.djl.nn.norm.LayerNorm;
 import java.util.ArrayList;
 import java.util.List;
@@ -152,7 +155,32 @@ public final class MuLayer {
     }
 
     /**
+     * The parameters of the layer that μP initializes and scales: its direct parameters except
+     * the running mean and variance of a {@code BatchNorm}, which are statistics updated in the
+     * forward pass, not trained (mup's buffers): they keep DJL's initial values (0 and 1) and are
+     * given to no optimizer as μP parameters.
+     *
+     * @return the parameters, in the layer's order
+     */
+    List<Parameter> parameters() {
+        List<Parameter> out = new ArrayList<>();
+        for (Parameter parameter : block.getDirectParameters().values()) {
+            Parameter.Type type = parameter.getType();
+            if (type != Parameter.Type.RUNNING_MEAN && type != Parameter.Type.RUNNING_VAR) {
+                out.add(parameter);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Describes one of the layer's parameters once its shape is known.
+     *
+     * <p>Fans are counted as PyTorch counts them: a {@code Linear} weight {@code (out, in)} has
+     * fan_in {@code in} and fan_out {@code out}; a convolution weight {@code (out, in/groups,
+     * k...)} has fan_in {@code in/groups · kernel area} and fan_out {@code out · kernel area}, and
+     * its width multipliers are those of its channels ({@code in} and {@code out}, which must be
+     * multiples of the widths named for them). A bias has its layer's fan_in.
      *
      * @param parameterName the DJL name of the parameter ({@code weight}, {@code bias},
      *     {@code embedding}, {@code gamma}, {@code beta})
@@ -166,29 +194,45 @@ public final class MuLayer {
         ParameterKind kind = kindOf(parameterName);
         long fanIn;
         long fanOut;
+        // the sizes that scale with the widths: the fans, or a convolution's channels
+        long inUnits;
+        long outUnits;
         switch (kind) {
             case WEIGHT:
-                fanOut = shape.get(0);
-                fanIn = shape.get(1);
+                outUnits = shape.get(0);
+                // a grouped convolution's weight holds in/groups input channels per group
+                inUnits = shape.get(1) * groups();
+                fanOut = outUnits * kernelArea(shape);
+                fanIn = shape.get(1) * kernelArea(shape);
                 break;
             case EMBEDDING:
                 fanIn = shape.get(0);
                 fanOut = shape.get(1);
+                inUnits = fanIn;
+                outUnits = fanOut;
                 break;
             case BIAS:
                 fanOut = shape.get(0);
-                fanIn = linearFanIn();
+                Shape weight = weightShape();
+                fanIn = weight.get(1) * kernelArea(weight);
+                inUnits = weight.get(1) * groups();
+                outUnits = fanOut;
                 break;
             default:
                 fanOut = shape.get(shape.dimension() - 1);
                 fanIn = 1;
+                inUnits = fanIn;
+                outUnits = fanOut;
                 break;
         }
+        boolean conv = block instanceof Convolution;
         // a scalar gain (MuRmsNorm's Gain.SCALAR) has no width dimension, whatever the layer's
         // width: it is a fixed parameter
         WidthDimension outWidth = isScalarGain() ? null : fanOutWidth;
-        double mIn = multiplier(fanInWidth, fanIn, "fan_in", parameterName, shape);
-        double mOut = multiplier(outWidth, fanOut, "fan_out", parameterName, shape);
+        double mIn = multiplier(
+                fanInWidth, inUnits, conv ? "input channel count" : "fan_in", parameterName, shape);
+        double mOut = multiplier(
+                outWidth, outUnits, conv ? "output channel count" : "fan_out", parameterName, shape);
         ParameterClass parameterClass = MuRule.classify(kind, fanInWidth != null, outWidth != null);
         boolean readoutWeight = role == LayerRole.OUTPUT && kind == ParameterKind.WEIGHT;
         List<Long> dims = new ArrayList<>();
@@ -222,17 +266,31 @@ public final class MuLayer {
         return block instanceof MuRmsNorm && ((MuRmsNorm) block).gain() == MuRmsNorm.Gain.SCALAR;
     }
 
-    private long linearFanIn() {
+    private Shape weightShape() {
         Shape weight = block.getParameters().get("weight").getShape();
         if (weight == null) {
             throw new IllegalStateException(
                     "The weight of layer '" + field + "' has no shape yet: initialize the model first");
         }
-        return weight.get(1);
+        return weight;
+    }
+
+    /** The number of groups of a convolution; 1 for other layers. */
+    private long groups() {
+        return block instanceof Convolution ? ((Convolution) block).getGroups() : 1;
+    }
+
+        /** The product of a weight's dimensions after (out, in): 1 for a Linear. */
+    private static long kernelArea(Shape weight) {
+        long area = 1;
+        for (int i = 2; i < weight.dimension(); i++) {
+            area *= weight.get(i);
+        }
+        return area;
     }
 
     private ParameterKind kindOf(String parameterName) {
-        if (block instanceof Linear) {
+        if (block instanceof Linear || block instanceof Convolution) {
             if ("weight".equals(parameterName)) {
                 return ParameterKind.WEIGHT;
             }
@@ -241,7 +299,7 @@ public final class MuLayer {
             }
         } else if (block instanceof Embedding) {
             return ParameterKind.EMBEDDING;
-        } else if (block instanceof LayerNorm) {
+        } else if (block instanceof LayerNorm || block instanceof BatchNorm) {
             if ("gamma".equals(parameterName)) {
                 return ParameterKind.NORM_GAIN;
             }
@@ -293,9 +351,11 @@ public final class MuLayer {
      * Whether DJL can hold this kind of block as an annotated μP layer.
      *
      * @param block a block
-     * @return {@code true} for {@code Linear}, {@code Embedding} and {@code LayerNorm}
+     * @return {@code true} for {@code Linear}, {@code Embedding}, {@code LayerNorm}, the
+     *     convolutions and {@code BatchNorm}
      */
     static boolean isSupported(Block block) {
-        return block instanceof Linear || block instanceof Embedding || block instanceof LayerNorm;
+        return block instanceof Linear || block instanceof Embedding || block instanceof LayerNorm
+                || block instanceof Convolution || block instanceof BatchNorm;
     }
 }

@@ -4,6 +4,10 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Block;
 import ai.djl.nn.BlockList;
 import ai.djl.nn.Parameter;
+import ai.djl.nn.convolutional.Conv1d;
+import ai.djl.nn.convolutional.Conv2d;
+import ai.djl.nn.convolutional.Conv3d;
+import ai.djl.nn.convolutional.Convolution;
 import ai.djl.nn.core.Linear;
 import java.lang.reflect.Field;
 import java.util.ArrayList;
@@ -139,6 +143,49 @@ public final class MuModelBuilder {
         MuLinear installed = MuLinear.like(layer, 1.0);
         replaceChild(children, field, layer, installed);
         replaced.put(installed, layer);
+        add(field, LayerRole.HIDDEN, installed, width(fanInWidth, field), width(fanOutWidth, field), 1.0, false);
+        return installed;
+    }
+
+    /**
+     * Declares an input-like convolution ({@code @MuInput}): a {@code Conv1d}, {@code Conv2d} or
+     * {@code Conv3d} whose output channels scale with {@code width}. A {@code Conv2d} is replaced
+     * by a {@link MuConv2d} (same configuration and parameters) that a coordinate check can
+     * observe; DJL's {@code Conv1d} and {@code Conv3d} cannot be subclassed and stay in place.
+     * Fans count the kernel area as PyTorch does ({@link MuLayer#describe}).
+     *
+     * @param <C> the declared type of the field
+     * @param field the field holding the layer
+     * @param layer the layer the model built
+     * @param width the width its output channels scale with
+     * @param children the model's children, where the layer is replaced
+     * @return the installed layer, to assign to the field
+     * @throws IllegalArgumentException when the layer is a subclass of a DJL convolution, whose
+     *     behaviour replacing it would lose
+     */
+    public <C extends Convolution> C input(String field, C layer, String width, BlockList children) {
+        C installed = installConvolution(field, layer, children);
+        add(field, LayerRole.INPUT, installed, null, width(width, field), 1.0, false);
+        return installed;
+    }
+
+    /**
+     * Declares a hidden convolution ({@code @MuHidden}): a {@code Conv1d}, {@code Conv2d} or
+     * {@code Conv3d} whose input and output channels scale with widths; installed as by
+     * {@link #input(String, Convolution, String, BlockList)}.
+     *
+     * @param <C> the declared type of the field
+     * @param field the field holding the layer
+     * @param layer the layer the model built
+     * @param fanInWidth the width its input channels scale with
+     * @param fanOutWidth the width its output channels scale with
+     * @param children the model's children, where the layer is replaced
+     * @return the installed layer, to assign to the field
+     * @throws IllegalArgumentException when the layer is a subclass of a DJL convolution
+     */
+    public <C extends Convolution> C hidden(
+            String field, C layer, String fanInWidth, String fanOutWidth, BlockList children) {
+        C installed = installConvolution(field, layer, children);
         add(field, LayerRole.HIDDEN, installed, width(fanInWidth, field), width(fanOutWidth, field), 1.0, false);
         return installed;
     }
@@ -415,10 +462,11 @@ public final class MuModelBuilder {
         if (!MuLayer.isSupported(layer)) {
             throw new IllegalArgumentException(
                     modelName + "." + field + " holds a " + layer.getClass().getName()
-                            + "; annotated fields must hold a Linear, Embedding or LayerNorm");
+                            + "; annotated fields must hold a Linear, Embedding, LayerNorm, Conv1d,"
+                            + " Conv2d, Conv3d or BatchNorm");
         }
         MuLayer muLayer = new MuLayer(field, role, layer, fanIn, fanOut, alpha, zeroInit);
-        for (Parameter parameter : layer.getDirectParameters().values()) {
+        for (Parameter parameter : muLayer.parameters()) {
             parameter.setInitializer(new MuInitializer(rule, muLayer, parameter.getName()));
         }
         initGuard.add(muLayer);
@@ -426,6 +474,24 @@ public final class MuModelBuilder {
             guarded.guardInitializers(muLayer);
         }
         layers.add(muLayer);
+    }
+
+    @SuppressWarnings("unchecked")
+    private <C extends Convolution> C installConvolution(String field, C layer, BlockList children) {
+        requireLayer(field, layer);
+        Class<?> type = layer.getClass();
+        if (type != Conv1d.class && type != Conv2d.class && type != Conv3d.class) {
+            throw new IllegalArgumentException(
+                    modelName + "." + field + " holds a " + type.getName() + ": μP parametrizes"
+                            + " DJL's Conv1d, Conv2d and Conv3d themselves and would lose what a"
+                            + " subclass adds; build the field with Conv1d/Conv2d/Conv3d.builder()");
+        }
+        if (type != Conv2d.class) {
+            return layer;
+        }
+        MuConv2d installed = MuConv2d.like((Conv2d) layer);
+        replaceChild(children, field, layer, installed);
+        return (C) installed;
     }
 
     private void requireLayer(String field, Block layer) {

@@ -323,7 +323,7 @@ public final class MuParametrization {
         for (MuLayer layer : layers) {
             // the table is μP's: refuse values drawn by an initializer the user set
             layer.checkInitializers();
-            for (Parameter parameter : layer.block().getDirectParameters().values()) {
+            for (Parameter parameter : layer.parameters()) {
                 if (parameter.getShape() == null || !parameter.isInitialized()) {
                     throw new IllegalStateException(noValueMessage(
                             layer.field(), layer.field() + "." + parameter.getName(),
@@ -514,8 +514,8 @@ public final class MuParametrization {
 
     /**
      * Starts reporting the output of every annotated {@code Linear} layer (each a
-     * {@link MuLinear}), of every annotated {@link MuEmbedding}, {@link MuLayerNorm} and
-     * {@link MuRmsNorm}, the
+     * {@link MuLinear}) and {@code Conv2d} (each a {@link MuConv2d}), of every annotated
+     * {@link MuEmbedding}, {@link MuLayerNorm} and {@link MuRmsNorm}, the
      * logits of every {@link MuAttention} (as {@code field.logits}) and of every
      * {@link MuTiedReadout} to an observer, as the coordinate check does. DJL's own
      * {@code Embedding} and {@code LayerNorm} have no hook and are not reported.

@@ -222,8 +222,9 @@ class ProcessorErrorsTest {
 
     /**
      * Rule 5: each role supports some layer types: Linear as itself only (a μP Linear is installed
-     * in its place), Embedding and LayerNorm with their subclasses (@MuInput), the runtime's
-     * MuAttention (@MuHidden) and MuTiedReadout (@MuOutput).
+     * in its place), Embedding, LayerNorm and BatchNorm with their subclasses (@MuInput), the
+     * convolutions as themselves (@MuInput, @MuHidden), the runtime's MuAttention (@MuHidden) and
+     * MuTiedReadout (@MuOutput).
      */
     @Nested
     class FieldTypes {
@@ -238,7 +239,9 @@ class ProcessorErrorsTest {
             assertThat(compilation)
                     .hadErrorContaining("@MuHidden field 'hidden' has type"
                             + " ai.djl.nn.core.Embedding<java.lang.String>, which μP does not support:"
-                            + " @MuHidden needs an ai.djl.nn.core.Linear or dev.mup.runtime.MuAttention;"
+                            + " @MuHidden needs an ai.djl.nn.core.Linear, dev.mup.runtime.MuAttention,"
+                            + " ai.djl.nn.convolutional.Conv1d, ai.djl.nn.convolutional.Conv2d or"
+                            + " ai.djl.nn.convolutional.Conv3d;"
                             + " declare the field with a supported layer or block type")
                     .inFile(source).onLineContaining("Embedding<String> hidden;");
         }
@@ -252,9 +255,11 @@ class ProcessorErrorsTest {
             assertThat(compilation).hadErrorCount(1);
             assertThat(compilation)
                     .hadErrorContaining("which μP does not support: @MuInput needs an ai.djl.nn.core.Linear,"
-                            + " ai.djl.nn.core.Embedding or ai.djl.nn.norm.LayerNorm (or a subclass of"
-                            + " Embedding or LayerNorm); declare the field with a supported layer or block"
-                            + " type")
+                            + " ai.djl.nn.core.Embedding, ai.djl.nn.norm.LayerNorm,"
+                            + " ai.djl.nn.convolutional.Conv1d, ai.djl.nn.convolutional.Conv2d,"
+                            + " ai.djl.nn.convolutional.Conv3d or ai.djl.nn.norm.BatchNorm (or a subclass of"
+                            + " Embedding, LayerNorm or BatchNorm); declare the field with a supported layer"
+                            + " or block type")
                     .inFile(source).onLineContaining("SequentialBlock input;");
         }
 
@@ -268,7 +273,7 @@ class ProcessorErrorsTest {
             assertThat(compilation)
                     .hadErrorContaining("@MuInput field 'attention' has type dev.mup.runtime.MuAttention, which"
                             + " μP does not support: @MuInput needs an ai.djl.nn.core.Linear,"
-                            + " ai.djl.nn.core.Embedding or ai.djl.nn.norm.LayerNorm")
+                            + " ai.djl.nn.core.Embedding, ai.djl.nn.norm.LayerNorm,")
                     .inFile(source).onLineContaining("MuAttention attention;");
         }
 
@@ -299,8 +304,8 @@ class ProcessorErrorsTest {
                             + " does not support: " + role + " needs an ai.djl.nn.core.Linear")
                     .inFile(source).onLineContaining("MuTiedReadout tied;");
             assertThat(compilation).hadErrorContaining(role.equals("@MuHidden")
-                    ? "needs an ai.djl.nn.core.Linear or dev.mup.runtime.MuAttention;"
-                    : "needs an ai.djl.nn.core.Linear, ai.djl.nn.core.Embedding or ai.djl.nn.norm.LayerNorm");
+                    ? "needs an ai.djl.nn.core.Linear, dev.mup.runtime.MuAttention, ai.djl.nn.convolutional.Conv1d,"
+                    : "needs an ai.djl.nn.core.Linear, ai.djl.nn.core.Embedding, ai.djl.nn.norm.LayerNorm,");
         }
 
         @Test
@@ -332,11 +337,15 @@ class ProcessorErrorsTest {
             assertEquals(List.of(), processor.createdSourceFiles());
             assertThat(compilation).hadErrorCount(3);
             assertThat(compilation)
-                    .hadErrorContaining("@MuInput needs an ai.djl.nn.core.Linear, ai.djl.nn.core.Embedding or"
-                            + " ai.djl.nn.norm.LayerNorm (or a subclass of Embedding or LayerNorm); declare")
+                    .hadErrorContaining("@MuInput needs an ai.djl.nn.core.Linear, ai.djl.nn.core.Embedding,"
+                            + " ai.djl.nn.norm.LayerNorm, ai.djl.nn.convolutional.Conv1d,"
+                            + " ai.djl.nn.convolutional.Conv2d, ai.djl.nn.convolutional.Conv3d or"
+                            + " ai.djl.nn.norm.BatchNorm (or a subclass of Embedding, LayerNorm or BatchNorm);"
+                            + " declare")
                     .inFile(source).onLineContaining("SequentialBlock input;");
             assertThat(compilation)
-                    .hadErrorContaining("@MuHidden needs an ai.djl.nn.core.Linear; declare")
+                    .hadErrorContaining("@MuHidden needs an ai.djl.nn.core.Linear, ai.djl.nn.convolutional.Conv1d,"
+                            + " ai.djl.nn.convolutional.Conv2d or ai.djl.nn.convolutional.Conv3d; declare")
                     .inFile(source).onLineContaining("SequentialBlock hidden;");
             assertThat(compilation)
                     .hadErrorContaining("@MuOutput needs an ai.djl.nn.core.Linear; declare")

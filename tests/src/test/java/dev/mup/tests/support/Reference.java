@@ -52,6 +52,20 @@ public final class Reference {
     }
 
     /**
+     * Another archive of reference numbers.
+     *
+     * @param name file name in {@code /reference/mup/}, e.g. {@code cnn_trajectory.npz}
+     * @return the archive
+     */
+    public static NpyArchive archive(String name) {
+        try {
+            return NpyArchive.load("/reference/mup/" + name);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    /**
      * mup's name of a parameter of the example MLP ({@code hidden.weight} → {@code 2.weight}).
      *
      * @param ourName {@code field.parameter}
