@@ -60,7 +60,7 @@ final class InitGuard {
      *     draws or drew
      */
     void check(MuLayer layer) {
-        for (Parameter p : layer.block().getDirectParameters().values()) {
+        for (Parameter p : layer.parameters()) {
             Initializer initializer = p.getInitializer();
             if (initializer instanceof MuInitializer) {
                 continue;

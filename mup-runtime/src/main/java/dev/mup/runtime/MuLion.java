@@ -57,6 +57,9 @@ public final class MuLion extends MuOptimizer {
     @Override
     public void update(String parameterId, NDArray weight, NDArray grad) {
         ParameterScaling s = scaling(parameterId);
+        if (updatedAsReplica(parameterId, weight)) {
+            return;
+        }
         int t = nextStep(parameterId);
         double lr = learningRate(parameterId, t, s);
         double wd = weightDecay(s);

@@ -209,12 +209,12 @@ class ConvLayersTest {
 
     /**
      * A trained μP CNN with BatchNorm saved with DJL loads, bit for bit and running statistics
-     * included, into a fresh μP model (nothing rescaled a second time; the same inference outputs)
-     * and into the plain DJL model it was annotated on: {@link MuConv2d} has {@code Conv2d}'s
-     * parameters and metadata.
+     * included, into a fresh μP model (nothing rescaled a second time; the same inference outputs);
+     * the plain DJL model it was annotated on refuses the checkpoint, which carries the μP
+     * parametrization ({@code MuCheckpoint}) and would compute another function without it.
      */
     @Test
-    void savedConvolutionalModelsLoadIntoMupAndPlainModels(@TempDir Path dir) throws Exception {
+    void savedConvolutionalModelsLoadIntoMupModelsOnly(@TempDir Path dir) throws Exception {
         try (NDManager manager = NDManager.newBaseManager()) {
             MuModel trained = CnnModels.create(MuOptions.defaults(), 16, true);
             CnnModels.initialize(trained, manager, 5);
@@ -229,22 +229,23 @@ class ConvLayersTest {
             }
             ParameterStore store = new ParameterStore(manager, false);
             float[] expected = trained.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray();
-            for (Block fresh : List.<Block>of(CnnModels.create(MuOptions.defaults(), 16, true), new MupCnnBatchNorm(16))) {
-                try (Model model = Model.newInstance("cnn")) {
-                    model.setBlock(fresh);
-                    model.load(dir, "cnn");
-                    Map<String, float[]> restored = values(fresh);
-                    assertEquals(saved.keySet(), restored.keySet());
-                    for (String name : saved.keySet()) {
-                        assertArrayEquals(saved.get(name), restored.get(name), name + " loaded into " + fresh);
-                    }
-                    if (fresh instanceof MuModel) {
-                        // (the plain model has the weights but not the readout multiplier α_out/m_in)
-                        assertArrayEquals(expected,
-                                fresh.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray(),
-                                "inference outputs of the loaded μP model");
-                    }
+            Block fresh = CnnModels.create(MuOptions.defaults(), 16, true);
+            try (Model model = Model.newInstance("cnn")) {
+                model.setBlock(fresh);
+                model.load(dir, "cnn");
+                Map<String, float[]> restored = values(fresh);
+                assertEquals(saved.keySet(), restored.keySet());
+                for (String name : saved.keySet()) {
+                    assertArrayEquals(saved.get(name), restored.get(name), name + " loaded into " + fresh);
                 }
+                assertArrayEquals(expected,
+                        fresh.forward(store, new NDList(x), false).singletonOrThrow().toFloatArray(),
+                        "inference outputs of the loaded μP model");
+            }
+            try (Model model = Model.newInstance("cnn")) {
+                model.setBlock(new MupCnnBatchNorm(16));
+                assertThrows(ai.djl.MalformedModelException.class, () -> model.load(dir, "cnn"),
+                        "the plain model refuses a μP checkpoint");
             }
         }
     }

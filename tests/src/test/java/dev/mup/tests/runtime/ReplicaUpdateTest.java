@@ -49,7 +49,9 @@ class ReplicaUpdateTest {
                 Arguments.of("adam, warm-up", (Function<MlpMuP, Optimizer>) m ->
                         m.adam(1f).optLearningRateTracker(warmup(0.01f)).build()),
                 Arguments.of("adamW, array operations", (Function<MlpMuP, Optimizer>) m ->
-                        m.adamW(0.01f, 0.1f).optFusedCpuUpdate(false).build()));
+                        m.adamW(0.01f, 0.1f).optFusedCpuUpdate(false).build()),
+                Arguments.of("lion, warm-up", (Function<MlpMuP, Optimizer>) m ->
+                        m.lion(1f).optLearningRateTracker(warmup(0.001f)).build()));
     }
 
     @ParameterizedTest(name = "{0}")
