@@ -110,7 +110,8 @@ public final class MuProcessor extends AbstractProcessor {
                 MuInput.class.getCanonicalName(),
                 MuHidden.class.getCanonicalName(),
                 MuOutput.class.getCanonicalName(),
-                MuBlock.class.getCanonicalName());
+                MuBlock.class.getCanonicalName(),
+                dev.mup.annotations.Depth.class.getCanonicalName());
     }
 
     @Override

@@ -22,6 +22,8 @@ public final class MuLayer {
     private final WidthDimension fanOutWidth;
     private final double outputMultiplier;
     private final boolean zeroInit;
+    private final double depthMultiplier;
+    private final boolean residualBlock;
 
     MuLayer(
             String field,
@@ -31,6 +33,21 @@ public final class MuLayer {
             WidthDimension fanOutWidth,
             double outputMultiplier,
             boolean zeroInit) {
+        this(field, role, block, fanInWidth, fanOutWidth, outputMultiplier, zeroInit, 1.0, false);
+    }
+
+    MuLayer(
+            String field,
+            LayerRole role,
+            Block block,
+            WidthDimension fanInWidth,
+            WidthDimension fanOutWidth,
+            double outputMultiplier,
+            boolean zeroInit,
+            double depthMultiplier,
+            boolean residualBlock) {
+        this.depthMultiplier = depthMultiplier;
+        this.residualBlock = residualBlock;
         this.field = field;
         this.role = role;
         this.block = block;
@@ -104,6 +121,25 @@ public final class MuLayer {
     }
 
     /**
+     * Whether the layer belongs to one of the repeated residual blocks of the model's
+     * {@code @Depth} field.
+     *
+     * @return {@code true} inside those blocks
+     */
+    public boolean residualBlock() {
+        return residualBlock;
+    }
+
+    /**
+     * The model's depth multiplier {@code m_L} (1 without {@code @Depth}).
+     *
+     * @return {@code m_L}
+     */
+    public double depthMultiplier() {
+        return depthMultiplier;
+    }
+
+    /**
      * Describes one of the layer's parameters once its shape is known.
      *
      * @param parameterName the DJL name of the parameter ({@code weight}, {@code bias},
@@ -155,7 +191,9 @@ public final class MuLayer {
                 mIn,
                 mOut,
                 readoutWeight ? outputMultiplier : 1.0,
-                kind == ParameterKind.WEIGHT && zeroInit);
+                kind == ParameterKind.WEIGHT && zeroInit,
+                depthMultiplier,
+                residualBlock);
     }
 
     private long linearFanIn() {
