@@ -13,15 +13,19 @@ import ai.djl.ndarray.NDArray;
  * <pre>{@code
  * @MuBlock
  * public class GptBlock extends AbstractBlock {
- *     final MuResidual residual = new MuResidual();
+ *     final MuResidual attentionResidual = new MuResidual();
+ *     final MuResidual mlpResidual = new MuResidual();
  *     ...
- *     x = residual.add(x, attention(norm1(x)));
- *     x = residual.add(x, mlp(norm2(x)));
+ *     x = attentionResidual.add(x, attention(norm1(x)));
+ *     x = mlpResidual.add(x, mlp(norm2(x)));
  * }
  * }</pre>
  *
+ * <p>One connection may serve several branches (each is scaled the same); one per branch lets a
+ * coordinate check record each sum under its own name.
+ *
  * <p>The generated code of the block declares the field to {@link MuModelBuilder#residual}, under
- * the block's path ({@code blocks.3.residual}); the multiplier comes from
+ * the block's path ({@code blocks.3.mlpResidual}); the multiplier comes from
  * {@link MuRule#residualMultiplier}. With the multiplier 1 the sum is computed exactly as
  * {@code x.add(branch)}. The observer of a coordinate check sees each sum under that name.
  */

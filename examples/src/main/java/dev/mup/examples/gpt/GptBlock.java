@@ -21,7 +21,7 @@ import dev.mup.runtime.MuResidual;
 /**
  * One pre-LayerNorm Transformer block: {@code x + s·attention(norm(x))}, then
  * {@code x + s·down(gelu(up(norm(x))))}, where the branch multiplier {@code s} of the
- * {@link MuResidual} is set by the μP runtime ({@code m_L^(−α)} under depth scaling, 1 by
+ * {@link MuResidual}s is set by the μP runtime ({@code m_L^(−α)} under depth scaling, 1 by
  * default). Annotated once as a {@link MuBlock}: the model that holds
  * a list of these gets every block declared to μP by its generated code, under the names
  * {@code blocks.0.up}, {@code blocks.1.attention.query} and so on.
@@ -46,8 +46,14 @@ public class GptBlock extends AbstractBlock {
     @MuHidden(fanIn = "dFfn", fanOut = "dModel")
     Linear down;
 
-    /** Adds both branches to the residual stream; its multiplier comes from the runtime. */
-    final MuResidual residual = new MuResidual();
+    /** Adds the attention branch to the residual stream; its multiplier comes from the runtime. */
+    final MuResidual attentionResidual = new MuResidual();
+
+    /**
+     * Adds the feed-forward branch; its sum is the block's output (one connection per branch, so
+     * that a coordinate check records each sum under its own name).
+     */
+    final MuResidual mlpResidual = new MuResidual();
 
     private final int dModel;
     private final int dFfn;
@@ -79,12 +85,12 @@ public class GptBlock extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDList attended = attention.forward(parameterStore,
                 attentionNorm.forward(parameterStore, new NDList(x), training), training);
-        x = residual.add(x, attended.singletonOrThrow());
+        x = attentionResidual.add(x, attended.singletonOrThrow());
         NDList hidden = up.forward(parameterStore,
                 ffnNorm.forward(parameterStore, new NDList(x), training), training);
         NDList out = down.forward(parameterStore,
                 new NDList(Activation.gelu(hidden.singletonOrThrow())), training);
-        return new NDList(residual.add(x, out.singletonOrThrow()));
+        return new NDList(mlpResidual.add(x, out.singletonOrThrow()));
     }
 
     @Override

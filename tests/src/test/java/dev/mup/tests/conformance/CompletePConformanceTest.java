@@ -79,7 +79,7 @@ class CompletePConformanceTest {
             // branches both go through the block's one MuResidual)
             double residual = config.get("residual_multiplier").getAsDouble();
             assertEquals(residual, global.residualMultiplier(), TOLERANCE, "residual multiplier");
-            assertEquals(depth, global.residuals().size(), "one residual connection per block");
+            assertEquals(2 * depth, global.residuals().size(), "two residual connections per block");
             for (Map.Entry<String, MuResidual> e : global.residuals().entrySet()) {
                 assertEquals(residual, e.getValue().scale(), TOLERANCE, e.getKey());
             }

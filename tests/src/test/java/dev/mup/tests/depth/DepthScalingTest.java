@@ -74,9 +74,9 @@ class DepthScalingTest {
             float[] x0 = sum(a.get("tokens").get(0), a.get("positions").get(0));
             assertArrayEquals(x0, sum(b.get("tokens").get(0), b.get("positions").get(0)));
             // the first residual sum of the first block: x + s·attention(norm(x))
-            float[] plainSum = a.get("blocks.0.residual").get(0);
-            float[] scaledSum = b.get("blocks.0.residual").get(0);
-            assertEquals(2, a.get("blocks.0.residual").size(), "attention and MLP branches");
+            float[] plainSum = a.get("blocks.0.attentionResidual").get(0);
+            float[] scaledSum = b.get("blocks.0.attentionResidual").get(0);
+            assertEquals(1, a.get("blocks.0.attentionResidual").size(), "one sum per forward pass");
             for (int i = 0; i < x0.length; i++) {
                 double branch = plainSum[i] - x0[i];
                 assertEquals(0.5 * branch, scaledSum[i] - x0[i], 1e-6 + 1e-5 * Math.abs(branch), "entry " + i);
@@ -201,7 +201,7 @@ class DepthScalingTest {
             TiedGptMuP gpt = new TiedGptMuP(MuOptions.builder().depthExponent(0.5).build(), VOCABULARY, SEQUENCE, 8, 32, 16);
             gpt.initialize(manager, DataType.FLOAT32, new Shape(2, SEQUENCE));
             assertEquals(0.5, gpt.muParametrization().residualMultiplier(), 1e-15);
-            assertEquals(8, gpt.muParametrization().residuals().size());
+            assertEquals(16, gpt.muParametrization().residuals().size());
         }
     }
 
