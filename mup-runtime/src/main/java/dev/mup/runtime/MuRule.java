@@ -299,8 +299,9 @@ public final class MuRule {
      * The parameter's Adam ε relative to the global one, by {@link MuOptions#epsilonScaling()}:
      * <ul>
      *   <li>{@link EpsilonScaling#FIXED}: 1;
-     *   <li>{@link EpsilonScaling#HIDDEN}: {@code m_N⁻¹ · m_L^(−α)} for parameters of the
-     *       repeated residual blocks, {@code 1 / m_in} for other hidden matrices, 1 elsewhere;
+     *   <li>{@link EpsilonScaling#HIDDEN}: with depth scaling on, {@code m_N⁻¹ · m_L^(−α)} for
+     *       parameters of the repeated residual blocks; {@code 1 / m_in} for other hidden
+     *       matrices (all of them when depth scaling is off); 1 elsewhere;
      *   <li>{@link EpsilonScaling#GLOBAL}: {@code m_N⁻¹ · m_L^(−α)} for every parameter.
      * </ul>
      * {@code m_N} is the width multiplier of the parameter's width dimension: {@code m_in} for a
@@ -319,7 +320,7 @@ public final class MuRule {
         double depth = depthScaling() ? Math.pow(p.depthMultiplier(), -options.depthExponent()) : 1.0;
         switch (options.epsilonScaling()) {
             case HIDDEN:
-                if (p.residualBlock()) {
+                if (p.residualBlock() && depthScaling()) {
                     return depth / widthOf(p);
                 }
                 return p.parameterClass() == ParameterClass.HIDDEN ? 1.0 / mIn(p) : 1.0;

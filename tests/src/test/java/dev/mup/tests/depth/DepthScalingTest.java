@@ -179,6 +179,22 @@ class DepthScalingTest {
     }
 
     @Test
+    void withoutDepthScalingTheHiddenEpsilonRuleTouchesHiddenMatricesOnly() {
+        try (NDManager manager = NDManager.newBaseManager()) {
+            // width 64 → 128 multiplier is 2 at dModel 128; depth 8 but α = 0
+            Engine.getInstance().setRandomSeed(7);
+            GptMuP gpt = new GptMuP(MuOptions.builder().epsilonScaling(EpsilonScaling.HIDDEN).build(),
+                    VOCABULARY, SEQUENCE, 8, 128, 16);
+            gpt.initialize(manager, DataType.FLOAT32, new Shape(2, SEQUENCE));
+            for (ParameterReport row : gpt.muParametrization().report(UpdateRule.ADAM, WeightDecayMode.COUPLED)) {
+                boolean hiddenMatrix = row.parameter().parameterClass() == dev.mup.runtime.ParameterClass.HIDDEN
+                        && row.parameter().kind() == dev.mup.runtime.ParameterKind.WEIGHT;
+                assertEquals(hiddenMatrix ? 0.5 : 1.0, row.scaling().epsilonMultiplier(), 1e-15, row.parameter().name());
+            }
+        }
+    }
+
+    @Test
     void depthScalingOfAModelWithoutDepthIsRefused() {
         try (NDManager manager = NDManager.newBaseManager()) {
             IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
