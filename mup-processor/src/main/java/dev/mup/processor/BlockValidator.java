@@ -5,6 +5,7 @@ import static dev.mup.processor.FieldChecks.at;
 import static dev.mup.processor.FieldChecks.kindName;
 import static dev.mup.processor.FieldChecks.mirror;
 
+import dev.mup.annotations.Depth;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
@@ -48,6 +49,12 @@ final class BlockValidator {
     private final Types types;
     private final Messager messager;
     private final FieldChecks checks;
+
+    /** Whether a field is declared as {@code dev.mup.runtime.MuResidual}. */
+    private boolean isResidual(VariableElement field) {
+        TypeElement residual = elements.getTypeElement(ResidualDescription.TYPE);
+        return residual != null && types.isSameType(types.erasure(field.asType()), types.erasure(residual.asType()));
+    }
 
     BlockValidator(ProcessingEnvironment env, FieldChecks checks) {
         this.elements = env.getElementUtils();
@@ -101,6 +108,31 @@ final class BlockValidator {
             }
             List<Class<? extends Annotation>> present = annotationsOf(field);
             String name = field.getSimpleName().toString();
+            if (field.getAnnotation(Depth.class) != null) {
+                report.error(
+                        field,
+                        mirror(field, Depth.class),
+                        String.format(
+                                "'%s' of the @MuBlock class %s has @Depth, but a block has no depth"
+                                        + " of its own: put @Depth on the model's list (or array) of"
+                                        + " blocks",
+                                name,
+                                block.getSimpleName()));
+            }
+            if (present.isEmpty() && isResidual(field)) {
+                int errors = report.errors();
+                checks.checkAccess(
+                        field,
+                        "MuResidual field '" + name + "'",
+                        reader,
+                        "block",
+                        "residual connections",
+                        report);
+                if (report.errors() == errors) {
+                    declarations.add(new ResidualDescription(name));
+                }
+                continue;
+            }
             if (present.isEmpty()) {
                 Optional<BlockFieldType> blockType = checks.blockFieldType(field.asType());
                 if (blockType.isEmpty() && field.getModifiers().contains(Modifier.STATIC)) {

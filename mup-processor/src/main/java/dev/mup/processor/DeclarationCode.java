@@ -61,6 +61,10 @@ final class DeclarationCode {
                         name(scope, CodeBlock.of("$S", unscaled.fieldName())),
                         scope.owner(),
                         unscaled.fieldName());
+            } else if (declaration instanceof ResidualDescription residual) {
+                out.addStatement("$L.residual($L, $L.$L)", scope.builder(),
+                        name(scope, CodeBlock.of("$S", residual.fieldName())),
+                        scope.owner(), residual.fieldName());
             } else {
                 out.add(blockStatements((BlockFieldDescription) declaration, scope));
             }
@@ -115,6 +119,10 @@ final class DeclarationCode {
             case LIST:
                 boolean list = field.shape() == BlockFieldDescription.Shape.LIST;
                 String i = s.index();
+                if (field.depthBase() > 0) {
+                    out.addStatement("$L.depth($S, $L.$L.$L, $L)", s.builder(), name, s.owner(), name,
+                            list ? "size()" : "length", field.depthBase());
+                }
                 out.beginControlFlow("for (int $1L = 0; $1L < $2L.$3L.$4L; $1L++)",
                         i, s.owner(), name, list ? "size()" : "length");
                 out.addStatement("$T.declare($L, $L, $L.$L$L)",
@@ -172,6 +180,11 @@ final class DeclarationCode {
         CodeBlock.Builder doc = CodeBlock.builder();
         for (Declaration declaration : declarations) {
             doc.add("  <li>{@code $L}: ", declaration.fieldName());
+            if (declaration instanceof ResidualDescription) {
+                doc.add("residual connection; the parametrization sets its branch multiplier"
+                        + " ({@code m_L^(−α)} in the blocks of the model's depth, 1 elsewhere)\n");
+                continue;
+            }
             if (declaration instanceof BlockFieldDescription block) {
                 String name = block.fieldName();
                 switch (block.shape()) {
@@ -183,11 +196,15 @@ final class DeclarationCode {
                     case ARRAY:
                     case LIST:
                         doc.add("$L of {@link $T} blocks, each declared by {@link $T} with the"
-                                        + " names {@code $L.<i>.<layer>}\n",
+                                        + " names {@code $L.<i>.<layer>}",
                                 block.shape() == BlockFieldDescription.Shape.LIST
                                         ? "a list"
                                         : "an array",
                                 className(block.block()), generatedClass(block.block()), name);
+                        doc.add(block.depthBase() > 0
+                                ? CodeBlock.of("; the model's depth, base $L: depth multiplier"
+                                        + " {@code m_L} = blocks / $L\n", block.depthBase(), block.depthBase())
+                                : CodeBlock.of("\n"));
                         break;
                     default:
                         throw new AssertionError(block.shape());

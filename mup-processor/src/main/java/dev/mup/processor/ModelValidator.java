@@ -6,6 +6,7 @@ import static dev.mup.processor.FieldChecks.kindName;
 import static dev.mup.processor.FieldChecks.mirror;
 import static dev.mup.processor.FieldChecks.value;
 
+import dev.mup.annotations.Depth;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.MuUnscaled;
 import dev.mup.annotations.Width;
@@ -111,6 +112,7 @@ final class ModelValidator {
         }
         FieldChecks.WidthScope scope = FieldChecks.modelWidths(model, widthNames);
 
+        Map<String, Integer> depth = depthOf(fields, report);
         List<WidthDescription> widths = new ArrayList<>();
         List<Declaration> declarations = new ArrayList<>();
         boolean hasRoles = false;
@@ -137,7 +139,11 @@ final class ModelValidator {
                         checkBlockWidths(model, field, blockType.get().block(), widthNames, report);
                     }
                     if (report.errors() == errors) {
-                        description.ifPresent(declarations::add);
+                        description
+                                .map(d -> depth.containsKey(d.fieldName())
+                                        ? d.withDepthBase(depth.get(d.fieldName()))
+                                        : d)
+                                .ifPresent(declarations::add);
                     }
                 } else if (checks.isRawList(field.asType())) {
                     FieldChecks.reportRawList(field, model, report);
@@ -469,6 +475,52 @@ final class ModelValidator {
 
     // ---------------------------------------------------------------------------------------
     // Fields
+
+    /**
+     * The model's {@code @Depth} field and its base, checking that it is one list or array of
+     * {@code @MuBlock} blocks with a positive base; errors go on the annotation.
+     *
+     * @return the field name and base, or an empty map when there is none (or it is wrong)
+     */
+    private Map<String, Integer> depthOf(List<VariableElement> fields, Report report) {
+        Map<String, Integer> out = new LinkedHashMap<>();
+        for (VariableElement field : fields) {
+            Depth depth = field.getAnnotation(Depth.class);
+            if (depth == null) {
+                continue;
+            }
+            String name = field.getSimpleName().toString();
+            AnnotationMirror mirror = mirror(field, Depth.class);
+            Optional<BlockFieldType> type = checks.blockFieldType(field.asType());
+            if (!annotationsOf(field).isEmpty()
+                    || type.isEmpty()
+                    || type.get().shape() == BlockFieldDescription.Shape.SINGLE) {
+                report.error(field, mirror, String.format(
+                        "@Depth on '%s': the depth of a model is the number of its repeated"
+                                + " residual blocks, so @Depth goes on a List or array of a @MuBlock"
+                                + " class (and on nothing else), e.g. @Depth(base = 2) final"
+                                + " List<GptBlock> blocks;",
+                        name));
+                continue;
+            }
+            if (depth.base() <= 0) {
+                report.error(field, mirror, String.format(
+                        "@Depth(base = %d) on '%s': the base depth is the number of blocks at which"
+                                + " hyperparameters are tuned and must be positive",
+                        depth.base(), name));
+                continue;
+            }
+            if (!out.isEmpty()) {
+                report.error(field, mirror, String.format(
+                        "@Depth on '%s', but '%s' already declares the depth of %s: a model has one"
+                                + " depth; remove one of the annotations",
+                        name, out.keySet().iterator().next(), field.getEnclosingElement().getSimpleName()));
+                continue;
+            }
+            out.put(name, depth.base());
+        }
+        return out;
+    }
 
     private Optional<WidthDescription> validateWidth(
             VariableElement field, String reader, Report report) {

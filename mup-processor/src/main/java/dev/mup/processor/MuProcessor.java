@@ -121,6 +121,7 @@ public final class MuProcessor extends AbstractProcessor {
                 MuOutput.class.getCanonicalName(),
                 MuUnscaled.class.getCanonicalName(),
                 MuBlock.class.getCanonicalName(),
+                dev.mup.annotations.Depth.class.getCanonicalName(),
                 // Only to claim it on the classes generated here (see process).
                 GENERATED_ANNOTATION);
     }

@@ -8,7 +8,8 @@ import ai.djl.ndarray.NDScope;
  * ({@code m ← β1·m + (1-β1)·g}, {@code v ← β2·v + (1-β2)·g²},
  * {@code w ← w − lr/(1-β1ᵗ) · m / (sqrt(v)/sqrt(1-β2ᵗ) + ε)}), with each parameter's
  * {@code lr} and weight decay scaled by {@link MuRule}: hidden weights learn {@code m_in} times
- * slower than at base width.
+ * slower than at base width. Each parameter's ε is the global one times its
+ * {@link ParameterScaling#epsilonMultiplier()} ({@link MuOptions#epsilonScaling()}).
  */
 public final class MuAdam extends MuOptimizer {
 
@@ -50,7 +51,7 @@ public final class MuAdam extends MuOptimizer {
         float b2 = (float) beta2;
         float c2 = (float) (1.0 - beta2);
         float sqrtBc2 = (float) Math.sqrt(1.0 - Math.pow(beta2, t));
-        float eps = (float) epsilon;
+        float eps = (float) (epsilon * s.epsilonMultiplier());
         float stepSize = (float) (lr / (1.0 - Math.pow(beta1, t)));
         float decay = decayFactor(lr, wd);
         try (NDScope scope = new NDScope()) {
@@ -79,6 +80,34 @@ public final class MuAdam extends MuOptimizer {
             weight.subi(m.mul(stepSize).divi(denom));
         }
         clearGradient(weight);
+    }
+
+    /**
+     * The parameter's ε: the global ε times its {@link ParameterScaling#epsilonMultiplier()}.
+     *
+     * @param parameterId a DJL parameter id
+     * @return the ε its updates add to {@code √v̂}
+     */
+    public double epsilon(String parameterId) {
+        return epsilon * scaling(parameterId).epsilonMultiplier();
+    }
+
+    /**
+     * The bias-corrected second moment {@code v̂ = v / (1 − β2ᵗ)} of a parameter after its
+     * {@code t}-th update, as a new array the caller closes; Adam divides by {@code √v̂ + ε}.
+     * Probes such as the coordinate check's ε probe read it to see how large ε is next to
+     * {@code √v̂}.
+     *
+     * @param parameterId a DJL parameter id
+     * @return {@code v̂}, shaped like the parameter, or empty before its first update
+     */
+    public java.util.Optional<NDArray> secondMomentEstimate(String parameterId) {
+        NDArray v = stateArray(parameterId, 1);
+        int t = updates(parameterId);
+        if (v == null || t == 0) {
+            return java.util.Optional.empty();
+        }
+        return java.util.Optional.of(v.div((float) (1.0 - Math.pow(beta2, t))));
     }
 
     /**

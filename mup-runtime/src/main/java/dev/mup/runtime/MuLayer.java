@@ -28,8 +28,10 @@ public final class MuLayer {
     private final WidthDimension fanOutWidth;
     private final double outputMultiplier;
     private final boolean zeroInit;
-    private final Map<String, NDArray> drawn = new ConcurrentHashMap<>();
+    private final Map<String, NDArray> drawn;
     private volatile InitGuard guard;
+    private final double depthMultiplier;
+    private final boolean residualBlock;
 
     MuLayer(
             String field,
@@ -39,6 +41,37 @@ public final class MuLayer {
             WidthDimension fanOutWidth,
             double outputMultiplier,
             boolean zeroInit) {
+        this(field, role, block, fanInWidth, fanOutWidth, outputMultiplier, zeroInit, 1.0, false);
+    }
+
+    MuLayer(
+            String field,
+            LayerRole role,
+            Block block,
+            WidthDimension fanInWidth,
+            WidthDimension fanOutWidth,
+            double outputMultiplier,
+            boolean zeroInit,
+            double depthMultiplier,
+            boolean residualBlock) {
+        this(field, role, block, fanInWidth, fanOutWidth, outputMultiplier, zeroInit, depthMultiplier,
+                residualBlock, new ConcurrentHashMap<>());
+    }
+
+    private MuLayer(
+            String field,
+            LayerRole role,
+            Block block,
+            WidthDimension fanInWidth,
+            WidthDimension fanOutWidth,
+            double outputMultiplier,
+            boolean zeroInit,
+            double depthMultiplier,
+            boolean residualBlock,
+            Map<String, NDArray> drawn) {
+        this.drawn = drawn;
+        this.depthMultiplier = depthMultiplier;
+        this.residualBlock = residualBlock;
         this.field = field;
         this.role = role;
         this.block = block;
@@ -111,6 +144,22 @@ public final class MuLayer {
         return zeroInit;
     }
 
+    /**
+     * This layer placed in the model's depth, which the builder knows only once every layer is
+     * declared: the same layer, sharing the initializer guard and the record of what μP drew (the
+     * initializers installed on its parameters report to this layer).
+     *
+     * @param depthMultiplier the model's {@code m_L}
+     * @param residualBlock whether the layer is in one of the {@code @Depth} blocks
+     * @return the placed layer
+     */
+    MuLayer inDepth(double depthMultiplier, boolean residualBlock) {
+        MuLayer placed = new MuLayer(field, role, block, fanInWidth, fanOutWidth, outputMultiplier, zeroInit,
+                depthMultiplier, residualBlock, drawn);
+        placed.guard = guard;
+        return placed;
+    }
+
     /** Sets the guard of the model's initializers. */
     void guard(InitGuard guard) {
         this.guard = guard;
@@ -171,6 +220,25 @@ public final class MuLayer {
             }
         }
         return out;
+    }
+
+    /**
+     * Whether the layer belongs to one of the repeated residual blocks of the model's
+     * {@code @Depth} field.
+     *
+     * @return {@code true} inside those blocks
+     */
+    public boolean residualBlock() {
+        return residualBlock;
+    }
+
+    /**
+     * The model's depth multiplier {@code m_L} (1 without {@code @Depth}).
+     *
+     * @return {@code m_L}
+     */
+    public double depthMultiplier() {
+        return depthMultiplier;
     }
 
     /**
@@ -250,7 +318,9 @@ public final class MuLayer {
                 mIn,
                 mOut,
                 readoutWeight ? outputMultiplier : 1.0,
-                zeroInit && zeroesWithLayer(kind));
+                zeroInit && zeroesWithLayer(kind),
+                depthMultiplier,
+                residualBlock);
     }
 
     /**

@@ -49,6 +49,8 @@ public final class MuModelBuilder {
     private final Map<Block, Block> replaced = new IdentityHashMap<>();
     private final OptimizerCheck optimizerCheck;
     private final InitGuard initGuard;
+    private final Map<String, MuResidual> residuals = new LinkedHashMap<>();
+    private DepthDimension depth;
 
     private MuModelBuilder(Class<?> modelClass, MuOptions options) {
         this.modelName = modelClass.getSimpleName();
@@ -89,6 +91,63 @@ public final class MuModelBuilder {
         int effectiveBase = rule.options().baseWidths().getOrDefault(name, base);
         if (widths.putIfAbsent(name, new WidthDimension(name, value, effectiveBase)) != null) {
             throw new IllegalArgumentException(modelName + " declares width '" + name + "' twice");
+        }
+        return this;
+    }
+
+    /**
+     * Declares the model's depth ({@code @Depth}): the field holding its repeated residual
+     * blocks, their number and the base number. The layers and {@link MuResidual}s declared under
+     * {@code name.} (the blocks' layers, {@code blocks.3.up}) are the ones depth scaling changes
+     * ({@link MuRule#depthLrFactor}, {@link MuRule#residualMultiplier}).
+     *
+     * @param name the {@code @Depth} field
+     * @param value the number of blocks in this model
+     * @param base the base number of blocks ({@link MuOptions#baseDepth()} overrides it)
+     * @return this builder
+     * @throws IllegalArgumentException naming the field when a value is not positive or a depth
+     *     was already declared
+     */
+    public MuModelBuilder depth(String name, int value, int base) {
+        Objects.requireNonNull(name, "name");
+        if (value <= 0) {
+            throw new IllegalArgumentException(
+                    modelName + "." + name + " is the model's @Depth but holds " + value
+                            + " blocks; build at least one");
+        }
+        if (base <= 0) {
+            throw new IllegalArgumentException(
+                    "@Depth(base) of " + modelName + "." + name + " must be positive, got " + base);
+        }
+        if (depth != null) {
+            throw new IllegalArgumentException(
+                    modelName + " declares a depth twice ('" + depth.name() + "' and '" + name
+                            + "'): annotate one list of blocks with @Depth");
+        }
+        depth = new DepthDimension(name, value, rule.options().baseDepth().orElse(base));
+        return this;
+    }
+
+    /**
+     * Declares a residual connection of a block ({@link MuResidual} field of a {@code @MuBlock});
+     * its branch multiplier is set when the parametrization is built: {@code m_L^(−α)} inside
+     * the blocks of the {@code @Depth} field, 1 elsewhere.
+     *
+     * @param name the residual's place in the model, e.g. {@code blocks.3.residual}
+     * @param residual the residual connection the block adds its branches through
+     * @return this builder
+     * @throws IllegalStateException naming the field when it is null
+     */
+    public MuModelBuilder residual(String name, MuResidual residual) {
+        Objects.requireNonNull(name, "name");
+        if (residual == null) {
+            throw new IllegalStateException(
+                    modelName + "." + name + " is null after the constructor of " + modelName
+                            + " ran: initialize the MuResidual field (final MuResidual residual ="
+                            + " new MuResidual();)");
+        }
+        if (residuals.putIfAbsent(name, residual) != null) {
+            throw new IllegalArgumentException(modelName + " declares residual '" + name + "' twice");
         }
         return this;
     }
@@ -422,10 +481,7 @@ public final class MuModelBuilder {
      * @throws IllegalStateException when no readout was declared
      */
     public MuParametrization build(Block model) {
-        Objects.requireNonNull(model, "model");
-        build(); // its checks
-        return new MuParametrization(
-                modelName, rule, widths, layers, attentions, tiedReadouts, model, unscaled, replaced);
+        return finish(Objects.requireNonNull(model, "model"));
     }
 
     /**
@@ -436,6 +492,10 @@ public final class MuModelBuilder {
      * @throws IllegalStateException when no readout was declared
      */
     public MuParametrization build() {
+        return finish(null);
+    }
+
+    private MuParametrization finish(Block model) {
         for (String name : rule.options().baseWidths().keySet()) {
             if (!widths.containsKey(name)) {
                 throw new IllegalArgumentException(
@@ -447,7 +507,35 @@ public final class MuModelBuilder {
             throw new IllegalStateException(
                     modelName + " has no @MuOutput readout: μP needs one to scale the logits");
         }
-        return new MuParametrization(modelName, rule, widths, layers, attentions, tiedReadouts);
+        double depthMultiplier = depth == null ? 1.0 : depth.multiplier();
+        String prefix = depth == null ? null : depth.name() + ".";
+        if (rule.depthScaling()) {
+            if (depth == null) {
+                throw new IllegalArgumentException(
+                        "MuOptions sets depthExponent " + rule.options().depthExponent() + ", but "
+                                + modelName + " declares no depth: annotate its list (or array) of"
+                                + " @MuBlock blocks with @Depth(base = …), or leave depthExponent at 0");
+            }
+            if (residuals.keySet().stream().noneMatch(n -> n.startsWith(prefix))) {
+                throw new IllegalStateException(
+                        "MuOptions sets depthExponent " + rule.options().depthExponent() + ", but the"
+                                + " blocks of " + modelName + "." + depth.name() + " add no branch"
+                                + " through a MuResidual, so their residual branches would not be"
+                                + " scaled: give the block class a field 'final MuResidual residual ="
+                                + " new MuResidual();' and write x = residual.add(x, branch)");
+            }
+        } else if (rule.options().baseDepth().isPresent() && depth == null) {
+            throw new IllegalArgumentException(
+                    "MuOptions sets the base depth, but " + modelName + " declares no @Depth");
+        }
+        residuals.forEach((name, residual) -> residual.setScale(
+                prefix != null && name.startsWith(prefix) ? rule.residualMultiplier(depthMultiplier) : 1.0));
+        List<MuLayer> placed = new ArrayList<>();
+        for (MuLayer l : layers) {
+            placed.add(l.inDepth(depthMultiplier, prefix != null && l.field().startsWith(prefix)));
+        }
+        return new MuParametrization(modelName, rule, widths, placed, attentions, tiedReadouts,
+                model, model == null ? Map.of() : unscaled, model == null ? Map.of() : replaced, depth, residuals);
     }
 
     private void add(

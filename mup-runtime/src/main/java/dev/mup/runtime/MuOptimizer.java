@@ -232,7 +232,8 @@ public abstract class MuOptimizer extends Optimizer {
         if (wd == 0) {
             return 1f;
         }
-        if (weightDecayMode == WeightDecayMode.DECOUPLED) {
+        if (weightDecayMode == WeightDecayMode.DECOUPLED
+                || weightDecayMode == WeightDecayMode.DECOUPLED_SCALED) {
             return (float) (1.0 - lr * wd);
         }
         if (weightDecayMode == WeightDecayMode.INDEPENDENT) {
@@ -394,6 +395,32 @@ public abstract class MuOptimizer extends Optimizer {
         });
     }
 
+    /**
+     * A parameter's state array, as last updated (on the first device it was updated on), for
+     * probes that read the optimizer's state; the optimizer keeps owning it.
+     *
+     * @param parameterId the parameter
+     * @param index the state array's index
+     * @return the array, or null before the parameter's first update
+     */
+    final NDArray stateArray(String parameterId, int index) {
+        Map<Device, State> byDevice = states.get(parameterId);
+        if (byDevice == null || byDevice.isEmpty()) {
+            return null;
+        }
+        return byDevice.values().iterator().next().array(index);
+    }
+
+    /**
+     * How many times a parameter has been updated.
+     *
+     * @param parameterId the parameter
+     * @return the number of updates, 0 before the first
+     */
+    public final int updates(String parameterId) {
+        return steps.getOrDefault(parameterId, 0);
+    }
+
     /** The memory of one update's weight and gradients, all reachable from Java. */
     static final class HostStep {
         /** The weight. */
@@ -491,7 +518,8 @@ public abstract class MuOptimizer extends Optimizer {
          * Sets the global weight decay and how it is applied.
          *
          * @param weightDecay the weight decay tuned at base width; zero or positive
-         * @param mode coupled (L2), decoupled (AdamW) or independent
+         * @param mode coupled (L2), decoupled (AdamW), independent, or decoupled with λ·m_N on hidden
+     *     matrices
          * @return this builder
          */
         public B optWeightDecay(float weightDecay, WeightDecayMode mode) {

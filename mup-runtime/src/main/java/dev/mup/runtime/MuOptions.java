@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
+import java.util.OptionalInt;
 
 /**
  * Run-time choices for a generated μP model: parametrization, readout form, init mode and
@@ -30,6 +31,9 @@ public final class MuOptions {
     private final OptionalDouble attentionMultiplier;
     private final boolean zeroInitQuery;
     private final AttentionScaling attentionScaling;
+    private final double depthExponent;
+    private final OptionalInt baseDepth;
+    private final EpsilonScaling epsilonScaling;
 
     private MuOptions(Builder b) {
         this.parametrization = b.parametrization;
@@ -41,6 +45,9 @@ public final class MuOptions {
         this.attentionMultiplier = b.attentionMultiplier;
         this.zeroInitQuery = b.zeroInitQuery;
         this.attentionScaling = b.attentionScaling;
+        this.depthExponent = b.depthExponent;
+        this.baseDepth = b.baseDepth;
+        this.epsilonScaling = b.epsilonScaling;
     }
 
     /**
@@ -77,6 +84,9 @@ public final class MuOptions {
         b.attentionMultiplier = attentionMultiplier;
         b.zeroInitQuery = zeroInitQuery;
         b.attentionScaling = attentionScaling;
+        b.depthExponent = depthExponent;
+        b.baseDepth = baseDepth;
+        b.epsilonScaling = epsilonScaling;
         return b;
     }
 
@@ -168,6 +178,38 @@ public final class MuOptions {
         return attentionScaling;
     }
 
+    /**
+     * The depth exponent α of the α-parametrization (Dey et al. 2025, "Don't be lazy: CompleteP
+     * enables compute-efficient deep transformers"): residual branches of the {@code @Depth}
+     * blocks are multiplied by {@code m_L^(−α)}, their Adam learning rates by
+     * {@code m_L^(α−1)}, with {@code m_L = depth / base depth}. 1 is CompleteP, ½ is depth-μP
+     * (Yang et al. 2023, Bordelon et al. 2023), 0 turns depth scaling off.
+     *
+     * @return α in [0, 1]; 0 (off) by default, which leaves every model exactly as without it
+     */
+    public double depthExponent() {
+        return depthExponent;
+    }
+
+    /**
+     * Base depth replacing the one {@code @Depth(base)} declares: the number of blocks at which
+     * the hyperparameters being transferred were tuned.
+     *
+     * @return the override, or empty to use the annotation
+     */
+    public OptionalInt baseDepth() {
+        return baseDepth;
+    }
+
+    /**
+     * How Adam's ε scales with width and depth.
+     *
+     * @return {@link EpsilonScaling#FIXED} by default
+     */
+    public EpsilonScaling epsilonScaling() {
+        return epsilonScaling;
+    }
+
     @Override
     public boolean equals(Object o) {
         if (!(o instanceof MuOptions)) {
@@ -182,13 +224,16 @@ public final class MuOptions {
                 && baseWidths.equals(other.baseWidths)
                 && attentionMultiplier.equals(other.attentionMultiplier)
                 && zeroInitQuery == other.zeroInitQuery
-                && attentionScaling == other.attentionScaling;
+                && attentionScaling == other.attentionScaling
+                && Double.compare(depthExponent, other.depthExponent) == 0
+                && baseDepth.equals(other.baseDepth)
+                && epsilonScaling == other.epsilonScaling;
     }
 
     @Override
     public int hashCode() {
         return Objects.hash(parametrization, readoutForm, initMode, outputMultiplier, zeroInitReadout, baseWidths,
-                attentionMultiplier, zeroInitQuery, attentionScaling);
+                attentionMultiplier, zeroInitQuery, attentionScaling, depthExponent, baseDepth, epsilonScaling);
     }
 
     @Override
@@ -208,6 +253,9 @@ public final class MuOptions {
                 + (zeroInitQuery ? ", zeroInitQuery" : "")
                 + (attentionScaling == AttentionScaling.INVERSE_HEAD_SIZE
                         ? "" : ", attentionScaling=" + attentionScaling)
+                + (depthExponent != 0 ? ", depthExponent=" + depthExponent : "")
+                + (baseDepth.isPresent() ? ", baseDepth=" + baseDepth.getAsInt() : "")
+                + (epsilonScaling != EpsilonScaling.FIXED ? ", epsilonScaling=" + epsilonScaling : "")
                 + "}";
     }
 
@@ -222,6 +270,9 @@ public final class MuOptions {
         private OptionalDouble attentionMultiplier = OptionalDouble.empty();
         private boolean zeroInitQuery;
         private AttentionScaling attentionScaling = AttentionScaling.INVERSE_HEAD_SIZE;
+        private double depthExponent;
+        private OptionalInt baseDepth = OptionalInt.empty();
+        private EpsilonScaling epsilonScaling = EpsilonScaling.FIXED;
 
         private Builder() {}
 
@@ -237,6 +288,50 @@ public final class MuOptions {
          */
         public Builder attentionScaling(AttentionScaling scaling) {
             this.attentionScaling = Objects.requireNonNull(scaling, "scaling");
+            return this;
+        }
+
+        /**
+         * Sets the depth exponent α: 1 for CompleteP, ½ for depth-μP, 0 (default) for no depth
+         * scaling. A model built with α ≠ 0 must declare its blocks with {@code @Depth} and add
+         * their branches through a {@link MuResidual}.
+         *
+         * @param alpha α in [0, 1]
+         * @return this builder
+         * @throws IllegalArgumentException if α is outside [0, 1]
+         */
+        public Builder depthExponent(double alpha) {
+            if (!(alpha >= 0 && alpha <= 1)) {
+                throw new IllegalArgumentException(
+                        "depthExponent must be in [0, 1] (1 = CompleteP, 0.5 = depth-μP, 0 = off), got " + alpha);
+            }
+            this.depthExponent = alpha;
+            return this;
+        }
+
+        /**
+         * Replaces the base depth that {@code @Depth(base)} declares.
+         *
+         * @param base the number of blocks at which hyperparameters were tuned; positive
+         * @return this builder
+         * @throws IllegalArgumentException if {@code base} is not positive
+         */
+        public Builder baseDepth(int base) {
+            if (base <= 0) {
+                throw new IllegalArgumentException("baseDepth must be positive, got " + base);
+            }
+            this.baseDepth = OptionalInt.of(base);
+            return this;
+        }
+
+        /**
+         * Sets how Adam's ε scales with width and depth.
+         *
+         * @param scaling {@link EpsilonScaling#FIXED} by default
+         * @return this builder
+         */
+        public Builder epsilonScaling(EpsilonScaling scaling) {
+            this.epsilonScaling = Objects.requireNonNull(scaling, "scaling");
             return this;
         }
 

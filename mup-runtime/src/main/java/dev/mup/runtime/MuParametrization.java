@@ -29,6 +29,8 @@ public final class MuParametrization {
     private final Map<String, Block> unscaled;
     /** The μP layers installed in place of the constructor's layers, to the layers they replaced. */
     private final Map<Block, Block> replaced;
+    private final DepthDimension depth;
+    private final Map<String, MuResidual> residuals;
 
     MuParametrization(
             String modelName,
@@ -37,7 +39,7 @@ public final class MuParametrization {
             List<MuLayer> layers,
             Map<String, MuAttention> attentions,
             Map<String, MuTiedReadout> tiedReadouts) {
-        this(modelName, rule, widths, layers, attentions, tiedReadouts, null, Map.of(), Map.of());
+        this(modelName, rule, widths, layers, attentions, tiedReadouts, null, Map.of(), Map.of(), null, Map.of());
     }
 
     MuParametrization(
@@ -49,7 +51,11 @@ public final class MuParametrization {
             Map<String, MuTiedReadout> tiedReadouts,
             Block model,
             Map<String, Block> unscaled,
-            Map<Block, Block> replaced) {
+            Map<Block, Block> replaced,
+            DepthDimension depth,
+            Map<String, MuResidual> residuals) {
+        this.depth = depth;
+        this.residuals = Collections.unmodifiableMap(new LinkedHashMap<>(residuals));
         this.modelName = modelName;
         this.rule = rule;
         this.widths = Collections.unmodifiableMap(new LinkedHashMap<>(widths));
@@ -79,6 +85,48 @@ public final class MuParametrization {
      */
     public Map<String, MuTiedReadout> tiedReadouts() {
         return tiedReadouts;
+    }
+
+    /**
+     * The model's depth, when it declares one with {@code @Depth}.
+     *
+     * @return the field of the repeated blocks, their number and base number; empty otherwise
+     */
+    public Optional<DepthDimension> depth() {
+        return Optional.ofNullable(depth);
+    }
+
+    /**
+     * The residual connections of the blocks, by place in the model ({@code blocks.3.residual}),
+     * each with the branch multiplier the rule set ({@link MuResidual#scale()}).
+     *
+     * @return residual connections in declaration order
+     */
+    public Map<String, MuResidual> residuals() {
+        return residuals;
+    }
+
+    /**
+     * The branch multiplier of the repeated residual blocks, {@code m_L^(−α)}
+     * ({@link MuRule#residualMultiplier}).
+     *
+     * @return the multiplier; 1 without depth scaling
+     */
+    public double residualMultiplier() {
+        return rule.residualMultiplier(depth == null ? 1.0 : depth.multiplier());
+    }
+
+    /**
+     * Every parameter of the annotated layers by DJL parameter id, for probes that read an
+     * optimizer's state per parameter.
+     *
+     * @return the descriptions by {@link Parameter#getId()}, in the order of {@link #parameters()}
+     * @throws IllegalStateException when the model is not initialized
+     */
+    public Map<String, MuParameter> parametersById() {
+        Map<String, MuParameter> out = new LinkedHashMap<>();
+        byParameter().forEach((parameter, description) -> out.put(parameter.getId(), description));
+        return out;
     }
 
     /**
@@ -537,11 +585,13 @@ public final class MuParametrization {
         }
         attentions.forEach((field, attention) -> attention.observe(field, observer));
         tiedReadouts.forEach((field, readout) -> readout.observe(field, observer));
+        residuals.forEach((name, residual) -> residual.observe(name, observer));
     }
 
     @Override
     public String toString() {
         return "MuParametrization{model=" + modelName + ", widths=" + widths.values()
+                + (depth == null ? "" : ", depth=" + depth)
                 + ", options=" + rule.options() + "}";
     }
 }

@@ -27,6 +27,18 @@ import java.util.Objects;
  * ×θ, init ÷θ, Adam lr ÷θ, SGD lr ÷θ², and weight decay adjusted so that the applied decay is
  * unchanged. Under {@link Parametrization#SP} every width multiplier is taken as 1.
  *
+ * <p><b>Depth</b> (the α-parametrization of Dey et al. 2025, "Don't be lazy: CompleteP enables
+ * compute-efficient deep transformers", Table 1; α = {@link MuOptions#depthExponent()}, 0 = off,
+ * {@code m_L = depth / base depth} of the model's {@code @Depth} blocks). With α ≠ 0:
+ * every residual branch of those blocks is multiplied by {@code m_L^(−α)}
+ * ({@link #residualMultiplier}); the Adam learning rate of every parameter of those blocks by
+ * {@code m_L^(α−1)} (so block matrices get {@code η · m_N⁻¹ · m_L^(α−1)}, block norms and biases
+ * {@code η · m_L^(α−1)}), the SGD learning rate by {@code m_L^(2α−1)} (Yang et al. 2023, Depth-μP:
+ * constant at α = ½); no {@code 1/√(2L)} init factor (init is width-only); embeddings, the final
+ * norm and the readout are untouched. Adam's ε follows {@link EpsilonScaling}
+ * ({@link #epsilonMultiplier}); {@link WeightDecayMode#DECOUPLED_SCALED} gives hidden matrices
+ * the decoupled decay {@code λ · m_N}.
+ *
  * <p>Instances are immutable and cheap; the optimizers evaluate the rule once per parameter when
  * they are built, never per step.
  */
@@ -68,6 +80,47 @@ public final class MuRule {
             throw new IllegalArgumentException("base width must be positive, got " + base);
         }
         return (double) width / base;
+    }
+
+    /**
+     * The depth multiplier {@code depth / base}.
+     *
+     * @param depth the number of blocks; positive
+     * @param base the base number of blocks; positive
+     * @return {@code depth / base}
+     * @throws IllegalArgumentException if either is not positive
+     */
+    public static double depthMultiplier(int depth, int base) {
+        if (depth <= 0) {
+            throw new IllegalArgumentException("depth must be positive, got " + depth);
+        }
+        if (base <= 0) {
+            throw new IllegalArgumentException("base depth must be positive, got " + base);
+        }
+        return (double) depth / base;
+    }
+
+    /**
+     * Whether depth scaling is on: a non-zero {@link MuOptions#depthExponent()}.
+     *
+     * @return {@code true} when α ≠ 0
+     */
+    public boolean depthScaling() {
+        return options.depthExponent() != 0;
+    }
+
+    /**
+     * The multiplier of every residual branch of the repeated blocks:
+     * {@code x + m_L^(−α) · branch(x)} (Dey et al. 2025).
+     *
+     * @param depthMultiplier {@code m_L = depth / base depth}
+     * @return {@code m_L^(−α)}; exactly 1 when depth scaling is off
+     */
+    public double residualMultiplier(double depthMultiplier) {
+        if (!depthScaling()) {
+            return 1.0;
+        }
+        return Math.pow(depthMultiplier, -options.depthExponent());
     }
 
     /**
@@ -115,7 +168,8 @@ public final class MuRule {
                 initSpec(p).std(),
                 forwardMultiplier(p),
                 lrMultiplier(p, rule),
-                weightDecayMultiplier(p, rule, decay));
+                weightDecayMultiplier(p, rule, decay),
+                epsilonMultiplier(p, rule));
     }
 
     /**
@@ -267,9 +321,78 @@ public final class MuRule {
         double theta = readoutTheta(p);
         if (rule == UpdateRule.ADAM) {
             double lr = p.parameterClass() == ParameterClass.HIDDEN ? 1.0 / mIn(p) : 1.0;
-            return lr / theta;
+            return lr / theta * depthLrFactor(p, rule);
         }
-        return sgdLr(p) / (theta * theta);
+        return sgdLr(p) / (theta * theta) * depthLrFactor(p, rule);
+    }
+
+    /**
+     * The depth factor of a parameter's learning rate: {@code m_L^(α−1)} for Adam,
+     * {@code m_L^(2α−1)} for SGD, on parameters of the repeated residual blocks; 1 elsewhere and
+     * when depth scaling is off.
+     *
+     * @param p the parameter
+     * @param rule the optimizer family
+     * @return the factor
+     */
+    public double depthLrFactor(MuParameter p, UpdateRule rule) {
+        if (!depthScaling() || !p.residualBlock()) {
+            return 1.0;
+        }
+        double alpha = options.depthExponent();
+        double exponent = rule == UpdateRule.ADAM ? alpha - 1 : 2 * alpha - 1;
+        return Math.pow(p.depthMultiplier(), exponent);
+    }
+
+    /**
+     * The parameter's Adam ε relative to the global one, by {@link MuOptions#epsilonScaling()}:
+     * <ul>
+     *   <li>{@link EpsilonScaling#FIXED}: 1;
+     *   <li>{@link EpsilonScaling#HIDDEN}: with depth scaling on, {@code m_N⁻¹ · m_L^(−α)} for
+     *       parameters of the repeated residual blocks; {@code 1 / m_in} for other hidden
+     *       matrices (all of them when depth scaling is off); 1 elsewhere;
+     *   <li>{@link EpsilonScaling#GLOBAL}: {@code m_N⁻¹ · m_L^(−α)} for every parameter.
+     * </ul>
+     * {@code m_N} is the width multiplier of the parameter's width dimension: {@code m_in} for a
+     * weight whose fan_in is a width, else {@code m_out} (biases, norms, embeddings; 1 for a
+     * parameter with no width). The depth factor is 1 when depth scaling is off, and the width
+     * factor 1 under {@link Parametrization#SP}.
+     *
+     * @param p the parameter
+     * @param rule the optimizer family; ε multipliers are 1 for SGD, which has no ε
+     * @return the ε multiplier
+     */
+    public double epsilonMultiplier(MuParameter p, UpdateRule rule) {
+        if (rule != UpdateRule.ADAM) {
+            return 1.0;
+        }
+        double depth = depthScaling() ? Math.pow(p.depthMultiplier(), -options.depthExponent()) : 1.0;
+        switch (options.epsilonScaling()) {
+            case HIDDEN:
+                if (p.residualBlock() && depthScaling()) {
+                    return depth / widthOf(p);
+                }
+                return p.parameterClass() == ParameterClass.HIDDEN ? 1.0 / mIn(p) : 1.0;
+            case GLOBAL:
+                return depth / widthOf(p);
+            case FIXED:
+            default:
+                return 1.0;
+        }
+    }
+
+    /** m_N of a parameter: m_in when its own fan_in is a width, else m_out. */
+    private double widthOf(MuParameter p) {
+        switch (p.parameterClass()) {
+            case HIDDEN:
+            case OUTPUT_LIKE:
+                return mIn(p);
+            case INPUT_LIKE:
+                return mOut(p);
+            case FIXED:
+            default:
+                return 1.0;
+        }
     }
 
     /**
@@ -285,6 +408,13 @@ public final class MuRule {
         switch (decay) {
             case INDEPENDENT:
                 return 1.0;
+            case DECOUPLED_SCALED:
+                // the inverse of the width part of the learning rate, so that lr·wd is η·λ at every
+                // width; the depth factor of the learning rate is left alone, as in CompleteP
+                if (rule == UpdateRule.ADAM) {
+                    return (p.parameterClass() == ParameterClass.HIDDEN ? mIn(p) : 1.0) * theta;
+                }
+                return theta * theta / sgdLr(p);
             case DECOUPLED:
                 // the applied decay lr·wd must not change when the readout's lr is divided by θ
                 // (Adam) or θ² (SGD)

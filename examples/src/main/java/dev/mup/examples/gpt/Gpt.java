@@ -9,6 +9,7 @@ import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.mup.annotations.Depth;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
@@ -32,6 +33,12 @@ public class Gpt extends AbstractBlock {
     /** Base of {@code dModel}: at this width μP and the standard parametrization agree. */
     public static final int BASE_WIDTH = 64;
 
+    /**
+     * Base depth (number of blocks): the depth at which hyperparameters are tuned when depth
+     * scaling is on ({@code MuOptions.depthExponent}); without it the depth changes nothing.
+     */
+    public static final int BASE_DEPTH = 2;
+
     @Width(base = BASE_WIDTH)
     final int dModel;
 
@@ -48,6 +55,7 @@ public class Gpt extends AbstractBlock {
     @MuInput(width = "dModel")
     MuEmbedding positions;
 
+    @Depth(base = BASE_DEPTH)
     final List<GptBlock> blocks;
 
     // a MuLayerNorm or a MuRmsNorm (GptVariant): both normalize the last axis, so DJL's

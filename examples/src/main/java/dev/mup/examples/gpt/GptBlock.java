@@ -15,10 +15,13 @@ import dev.mup.annotations.MuBlock;
 import dev.mup.annotations.MuHidden;
 import dev.mup.annotations.MuInput;
 import dev.mup.runtime.MuAttention;
+import dev.mup.runtime.MuResidual;
 
 /**
- * One pre-LayerNorm Transformer block: {@code x + attention(norm(x))}, then
- * {@code x + down(gelu(up(norm(x))))}. Annotated once as a {@link MuBlock}: the model that holds
+ * One pre-LayerNorm Transformer block: {@code x + s·attention(norm(x))}, then
+ * {@code x + s·down(gelu(up(norm(x))))}, where the branch multiplier {@code s} of the
+ * {@link MuResidual}s is set by the μP runtime ({@code m_L^(−α)} under depth scaling, 1 by
+ * default). Annotated once as a {@link MuBlock}: the model that holds
  * a list of these gets every block declared to μP by its generated code, under the names
  * {@code blocks.0.up}, {@code blocks.1.attention.query} and so on.
  *
@@ -52,6 +55,15 @@ public class GptBlock extends AbstractBlock {
 
     @MuHidden(fanIn = "dFfn", fanOut = "dModel")
     Linear down;
+
+    /** Adds the attention branch to the residual stream; its multiplier comes from the runtime. */
+    final MuResidual attentionResidual = new MuResidual();
+
+    /**
+     * Adds the feed-forward branch; its sum is the block's output (one connection per branch, so
+     * that a coordinate check records each sum under its own name).
+     */
+    final MuResidual mlpResidual = new MuResidual();
 
     private final int dModel;
     private final int dFfn;
@@ -101,11 +113,11 @@ public class GptBlock extends AbstractBlock {
         NDArray x = inputs.singletonOrThrow();
         NDList attended = attention.forward(parameterStore,
                 attentionNorm.forward(parameterStore, new NDList(x), training), training);
-        x = x.add(attended.singletonOrThrow());
+        x = attentionResidual.add(x, attended.singletonOrThrow());
         NDList hidden = up.forward(parameterStore,
                 ffnNorm.forward(parameterStore, new NDList(x), training), training);
         NDList out = down.forward(parameterStore, new NDList(activate(hidden.singletonOrThrow())), training);
-        return new NDList(x.add(out.singletonOrThrow()));
+        return new NDList(mlpResidual.add(x, out.singletonOrThrow()));
     }
 
     /** The number of heads at the GPT's declared base width, for {@link GptVariant.Heads#FIXED_COUNT}. */

@@ -7,6 +7,7 @@ import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.UpdateRule;
 import dev.mup.runtime.coord.CoordinateCheck;
+import dev.mup.runtime.coord.CoordinateCheckResult;
 import java.util.List;
 
 /**
@@ -96,5 +97,56 @@ public final class GptCoordinateCheck {
                 .optimizers(m -> rule == UpdateRule.SGD ? m.sgd(lr).build() : m.adam(lr).build())
                 .batches((manager, step) -> corpus.trainBatch(manager, BATCH, SEQUENCE, 1234, step))
                 .loss(new SequenceLoss());
+    }
+
+    /**
+     * Configures the depth coordinate check: the example {@link Gpt} at a fixed width and several
+     * depths (numbers of blocks, base {@link Gpt#BASE_DEPTH}), trained with μP Adam on the same
+     * batches. The check's axis, called width in {@link CoordinateCheck} and its records, is here
+     * the depth. With depth scaling ({@code MuOptions.depthExponent} 1 or ½) the residual stream
+     * ({@link #residualStream}) and the blocks' outputs ({@code blocks.i.mlpResidual}) stay flat
+     * in depth; without it (0) they grow.
+     *
+     * @param corpus the text
+     * @param options the options, with the depth exponent under test
+     * @param lr the global learning rate
+     * @param width {@code dModel}, a multiple of {@link #HEAD_SIZE}
+     * @param depths the depths, at least two
+     * @param steps steps T
+     * @param seeds seeds averaged over
+     * @return the configured builder
+     */
+    public static CoordinateCheck.Builder depthBuilder(
+            CharCorpus corpus, MuOptions options, float lr, int width, List<Integer> depths, int steps, int seeds) {
+        if (width % HEAD_SIZE != 0) {
+            throw new IllegalArgumentException(
+                    "GPT widths must be multiples of the head size " + HEAD_SIZE + ", got " + width);
+        }
+        return CoordinateCheck.builder()
+                .widths(depths)
+                .steps(steps)
+                .seeds(seeds)
+                .models((depth, seed, manager) -> {
+                    Engine.getInstance().setRandomSeed(1000 + seed);
+                    MuModel gpt = new GptMuP(options, corpus.vocabulary(), SEQUENCE, depth, width, HEAD_SIZE);
+                    gpt.initialize(manager, DataType.FLOAT32, new Shape(BATCH, SEQUENCE));
+                    return gpt;
+                })
+                .optimizers(m -> m.adam(lr).build())
+                .batches((manager, step) -> corpus.trainBatch(manager, BATCH, SEQUENCE, 1234, step))
+                .loss(new SequenceLoss());
+    }
+
+    /**
+     * The mean |coordinate| of the residual stream after the last block (before the final norm)
+     * in a depth coordinate check.
+     *
+     * @param result the records of {@link #depthBuilder}
+     * @param depth the depth
+     * @param t the step
+     * @return the {@code l1} of {@code blocks.<depth−1>.mlpResidual}
+     */
+    public static double residualStream(CoordinateCheckResult result, int depth, int t) {
+        return result.l1("blocks." + (depth - 1) + ".mlpResidual", depth, t);
     }
 }

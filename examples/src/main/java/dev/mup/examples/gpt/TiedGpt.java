@@ -8,6 +8,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.norm.LayerNorm;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.mup.annotations.Depth;
 import dev.mup.annotations.MuInput;
 import dev.mup.annotations.MuOutput;
 import dev.mup.annotations.Width;
@@ -44,6 +45,7 @@ public class TiedGpt extends AbstractBlock {
     @MuInput(width = "dModel")
     MuEmbedding positions;
 
+    @Depth(base = Gpt.BASE_DEPTH)
     final List<GptBlock> blocks;
 
     // a MuLayerNorm or a MuRmsNorm (GptVariant): both normalize the last axis, so DJL's

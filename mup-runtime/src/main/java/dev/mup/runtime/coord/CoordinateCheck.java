@@ -12,7 +12,11 @@ import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
 import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
+import dev.mup.runtime.MuAdam;
 import dev.mup.runtime.MuModel;
+import dev.mup.runtime.MuParameter;
+import dev.mup.runtime.ParameterClass;
+import dev.mup.runtime.ParameterKind;
 import dev.mup.runtime.precision.Precision;
 import dev.mup.runtime.precision.TrainingStep;
 import java.util.ArrayList;
@@ -37,6 +41,12 @@ import java.util.Objects;
  * mixed precision and the records are taken from float16 activations.
  */
 public final class CoordinateCheck {
+
+    /**
+     * Name under which the ε probe ({@link Builder#epsilonProbe}) is recorded: the fraction of
+     * hidden-weight entries whose {@code √v̂} is below {@code factor · ε} after update t.
+     */
+    public static final String EPSILON_PROBE = "adam.sqrtV_below_eps";
 
     /** Builds an initialized model of a given width from a seed. */
     @FunctionalInterface
@@ -98,8 +108,10 @@ public final class CoordinateCheck {
     private final Loss loss;
     private final Device device;
     private final Precision precision;
+    private final double epsilonProbe;
 
     private CoordinateCheck(Builder b) {
+        this.epsilonProbe = b.epsilonProbe;
         this.widths = List.copyOf(b.widths);
         this.steps = b.steps;
         this.seeds = b.seeds;
@@ -189,6 +201,9 @@ public final class CoordinateCheck {
                         }
                         TrainingStep.step(trainer);
                     }
+                    if (epsilonProbe > 0) {
+                        probeEpsilon(block, optimizer, width, t, sums);
+                    }
                 }
             } catch (Exception e) {
                 if (e instanceof RuntimeException) {
@@ -197,6 +212,44 @@ public final class CoordinateCheck {
                 throw new IllegalStateException(e);
             }
         }
+    }
+
+    /**
+     * Records the fraction of hidden-weight entries (all hidden weights pooled) whose
+     * {@code √v̂} is below {@code epsilonProbe} times their ε.
+     */
+    private void probeEpsilon(MuModel block, Optimizer optimizer, int width, int t, Map<String, double[]> sums) {
+        if (!(optimizer instanceof MuAdam)) {
+            throw new IllegalStateException(
+                    "the ε probe reads Adam's second moment, but the optimizer is a "
+                            + optimizer.getClass().getSimpleName() + ": use MuAdam or drop epsilonProbe");
+        }
+        MuAdam adam = (MuAdam) optimizer;
+        long below = 0;
+        long total = 0;
+        for (Map.Entry<String, MuParameter> e : block.muParametrization().parametersById().entrySet()) {
+            MuParameter p = e.getValue();
+            if (p.parameterClass() != ParameterClass.HIDDEN || p.kind() != ParameterKind.WEIGHT) {
+                continue;
+            }
+            var estimate = adam.secondMomentEstimate(e.getKey());
+            if (estimate.isEmpty()) {
+                continue;
+            }
+            float threshold = (float) (epsilonProbe * adam.epsilon(e.getKey()));
+            try (NDArray vHat = estimate.get();
+                    NDArray root = vHat.sqrt();
+                    NDArray small = root.lt(threshold);
+                    NDArray count = small.countNonzero()) {
+                below += count.toType(DataType.INT64, false).getLong();
+                total += vHat.size();
+            }
+        }
+        if (total == 0) {
+            throw new IllegalStateException("the ε probe found no hidden weight updated by Adam");
+        }
+        sums.computeIfAbsent(width + "\u0000" + EPSILON_PROBE + "\u0000" + t, k -> new double[1])[0] +=
+                (double) below / total;
     }
 
     private static void add(Map<String, double[]> sums, int width, String layer, int t, NDArray output) {
@@ -222,8 +275,27 @@ public final class CoordinateCheck {
         private Loss loss = Loss.softmaxCrossEntropyLoss();
         private Device device;
         private Precision precision = Precision.FP32;
+        private double epsilonProbe;
 
         private Builder() {}
+
+        /**
+         * Also records, after each update, the fraction of hidden-weight entries whose Adam
+         * {@code √v̂} is below {@code factor} times their ε (as {@link #EPSILON_PROBE}): where ε
+         * is comparable to {@code √v̂}, Adam no longer normalizes the step. Under μP with a fixed
+         * ε it rises with width (gradients shrink like 1/width); with
+         * {@code EpsilonScaling.HIDDEN} it stays flat. Needs a {@link MuAdam}.
+         *
+         * @param factor the multiple of ε, 10 in the usual probe; positive
+         * @return this builder
+         */
+        public Builder epsilonProbe(double factor) {
+            if (!(factor > 0) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("epsilonProbe factor must be positive, got " + factor);
+            }
+            this.epsilonProbe = factor;
+            return this;
+        }
 
         /**
          * Sets the device the runs train on.
