@@ -20,7 +20,7 @@ class DepthAnnotationTest {
 
     private static final String RESIDUAL =
             "  final dev.mup.runtime.MuResidual residual = new dev.mup.runtime.MuResidual();";
-    private static final String NORM = "  @MuInput(width = \"dModel\") LayerNorm norm;";
+    private static final String NORM = "  @MuInput(width = \"dModel\") dev.mup.runtime.MuLayerNorm norm;";
     private static final String WIDTH = "  @Width(base = 64) int dModel;";
     private static final String READOUT = "  @MuOutput(width = \"dModel\") Linear readout;";
 
