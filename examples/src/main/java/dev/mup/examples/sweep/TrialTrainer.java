@@ -1,5 +1,7 @@
 package dev.mup.examples.sweep;
 
+import dev.mup.workflow.sweep.Hyperparameter;
+import dev.mup.workflow.sweep.SweepSettings;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -27,9 +29,9 @@ import dev.mup.runtime.Parametrization;
 import dev.mup.runtime.WeightDecayMode;
 import dev.mup.runtime.precision.Precision;
 import dev.mup.runtime.precision.TrainingStep;
-import dev.mup.runtime.sweep.TrialResult;
-import dev.mup.runtime.sweep.TrialRunner;
-import dev.mup.runtime.sweep.TrialSpec;
+import dev.mup.workflow.sweep.TrialResult;
+import dev.mup.workflow.sweep.TrialRunner;
+import dev.mup.workflow.sweep.TrialSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

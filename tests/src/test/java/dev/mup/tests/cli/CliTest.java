@@ -7,7 +7,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.mup.examples.cli.MupCli;
+import dev.mup.cli.MupCli;
 import dev.mup.tests.support.Reference;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;

@@ -10,7 +10,7 @@ import ai.djl.Device;
 import ai.djl.engine.Engine;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
-import dev.mup.examples.cli.DeviceOption;
+import dev.mup.cli.DeviceOption;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
