@@ -152,7 +152,7 @@ public final class TaskTrialRunner implements TrialRunner {
         double sum = 0;
         for (int i = 0; i < settings.validBatches(); i++) {
             try (NDManager batchManager = manager.newSubManager()) {
-                NDList[] batch = task.validationBatch(batchManager, settings.batch(), i);
+                NDList[] batch = task.validationBatch(batchManager, settings.batch(), settings.steps(), i);
                 NDList predictions = trainer.evaluate(batch[0]);
                 sum += trainer.getLoss().evaluate(batch[1], predictions).getFloat();
             }
