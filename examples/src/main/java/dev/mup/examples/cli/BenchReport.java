@@ -1,5 +1,6 @@
 package dev.mup.examples.cli;
 
+import dev.mup.runtime.TextTable;
 import com.google.gson.GsonBuilder;
 import dev.mup.examples.bench.BenchResult;
 import dev.mup.examples.bench.BenchSettings;

@@ -1,7 +1,7 @@
 package dev.mup.tests.sweep;
 
-import dev.mup.runtime.sweep.ClaimedTrial;
-import dev.mup.runtime.sweep.TrialStore;
+import dev.mup.workflow.sweep.ClaimedTrial;
+import dev.mup.workflow.sweep.TrialStore;
 import java.time.Duration;
 import java.util.Optional;
 

@@ -4,12 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mup.examples.sweep.SweepAnalysis;
-import dev.mup.examples.sweep.SweepAnalysis.CurvePoint;
-import dev.mup.runtime.sweep.TrialRecord;
-import dev.mup.runtime.sweep.TrialResult;
-import dev.mup.runtime.sweep.TrialSpec;
-import dev.mup.runtime.sweep.TrialStatus;
+import dev.mup.workflow.sweep.SweepAnalysis;
+import dev.mup.workflow.sweep.SweepAnalysis.CurvePoint;
+import dev.mup.workflow.sweep.TrialRecord;
+import dev.mup.workflow.sweep.TrialResult;
+import dev.mup.workflow.sweep.TrialSpec;
+import dev.mup.workflow.sweep.TrialStatus;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -5,11 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mup.runtime.sweep.SweepProgress;
-import dev.mup.runtime.sweep.SweepWorker;
-import dev.mup.runtime.sweep.TrialResult;
-import dev.mup.runtime.sweep.TrialSpec;
-import dev.mup.runtime.sweep.TrialStore;
+import dev.mup.workflow.sweep.SweepProgress;
+import dev.mup.workflow.sweep.SweepWorker;
+import dev.mup.workflow.sweep.TrialResult;
+import dev.mup.workflow.sweep.TrialSpec;
+import dev.mup.workflow.sweep.TrialStore;
 import java.time.Duration;
 import java.util.Map;
 import java.util.TreeMap;
@@ -143,12 +143,12 @@ class SweepInputTest {
     private static final class UnusedStore implements TrialStore {
         @Override public void initialize(String definitionJson, java.util.List<TrialSpec> trials) { throw new AssertionError(); }
         @Override public java.util.Optional<String> definition() { throw new AssertionError(); }
-        @Override public java.util.Optional<dev.mup.runtime.sweep.ClaimedTrial> claim(String worker, Duration lease) { throw new AssertionError(); }
-        @Override public boolean renew(dev.mup.runtime.sweep.ClaimedTrial trial, Duration lease) { throw new AssertionError(); }
-        @Override public boolean complete(dev.mup.runtime.sweep.ClaimedTrial trial, TrialResult result) { throw new AssertionError(); }
-        @Override public void release(dev.mup.runtime.sweep.ClaimedTrial trial) { throw new AssertionError(); }
-        @Override public java.util.List<dev.mup.runtime.sweep.TrialRecord> trials() { throw new AssertionError(); }
-        @Override public java.util.Optional<dev.mup.runtime.sweep.TrialRecord> trial(long id) { throw new AssertionError(); }
+        @Override public java.util.Optional<dev.mup.workflow.sweep.ClaimedTrial> claim(String worker, Duration lease) { throw new AssertionError(); }
+        @Override public boolean renew(dev.mup.workflow.sweep.ClaimedTrial trial, Duration lease) { throw new AssertionError(); }
+        @Override public boolean complete(dev.mup.workflow.sweep.ClaimedTrial trial, TrialResult result) { throw new AssertionError(); }
+        @Override public void release(dev.mup.workflow.sweep.ClaimedTrial trial) { throw new AssertionError(); }
+        @Override public java.util.List<dev.mup.workflow.sweep.TrialRecord> trials() { throw new AssertionError(); }
+        @Override public java.util.Optional<dev.mup.workflow.sweep.TrialRecord> trial(long id) { throw new AssertionError(); }
         @Override public SweepProgress progress() { throw new AssertionError(); }
         @Override public void close() {}
     }

@@ -3,7 +3,7 @@ package dev.mup.tests.sweep;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mup.runtime.sweep.TrialStore;
+import dev.mup.workflow.sweep.TrialStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;

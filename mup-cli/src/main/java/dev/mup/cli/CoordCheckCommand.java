@@ -1,0 +1,145 @@
+package dev.mup.cli;
+
+import dev.mup.runtime.MuOptions;
+import dev.mup.runtime.Parametrization;
+import dev.mup.runtime.coord.CoordinateCheck;
+import dev.mup.runtime.coord.CoordinateCheckResult;
+import dev.mup.runtime.precision.Precision;
+import dev.mup.workflow.coord.CoordinateCheckPlot;
+import dev.mup.workflow.coord.CoordinateCheckReport;
+import dev.mup.workflow.coord.TaskCoordinateCheck;
+import dev.mup.workflow.task.MuTask;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Runs a coordinate check of a task and prints, writes and plots it: the test that
+ * tells μP from a parametrization whose activations blow up with width.
+ */
+@Command(
+        name = "coord-check",
+        mixinStandardHelpOptions = true,
+        description = "Coordinate check: train each width a few steps and record every layer's mean"
+                + " |activation|; flat in width under μP, growing under SP.")
+final class CoordCheckCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Mixin DeviceOption devices;
+
+    @Mixin TaskOption tasks;
+
+    @Option(names = "--param", defaultValue = "mup", description = "mup or sp.")
+    String param;
+
+    @Option(names = "--widths", split = ",", defaultValue = "64,128,256,512,1024",
+            description = "Widths (default 64,128,256,512,1024).")
+    List<Integer> widths;
+
+    @Option(names = "--steps", defaultValue = "4", description = "Steps T (default 4).")
+    int steps;
+
+    @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate (default 0.01).")
+    float lr;
+
+    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd.")
+    OptimizerChoice optimizer;
+
+    @Option(names = "--seeds", defaultValue = "3", description = "Seeds averaged over (default 3).")
+    int seeds;
+
+    @Option(names = "--batch", description = "Batch size (default: the task's).")
+    Integer batch;
+
+    @Option(names = "--text", description = "UTF-8 text to train on: --set text=FILE, for tasks that read one (gpt).")
+    Path text;
+
+    @Option(names = "--tied-readout",
+            description = "--set tiedReadout=true, for tasks that have it (gpt: tie the readout to the token embedding).")
+    boolean tiedReadout;
+
+    @Option(names = "--json", description = "Write the records to this JSON file.")
+    Path json;
+
+    @Option(names = "--plot", description = "Draw the check to this PNG file.")
+    Path plot;
+
+    @Override
+    public Integer call() throws IOException {
+        Map<String, String[]> aliases = new LinkedHashMap<>();
+        if (text != null) {
+            aliases.put("--text", new String[] {"text", text.toString()});
+        }
+        if (tiedReadout) {
+            aliases.put("--tied-readout", new String[] {"tiedReadout", "true"});
+        }
+        MuTask task = tasks.load(spec.commandLine(), aliases);
+        Parametrization parametrization = parseParam();
+        if (widths.size() < 2 || widths.stream().anyMatch(w -> w <= 0)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--widths needs at least two positive integers, got " + widths);
+        }
+        if (widths.stream().distinct().count() != widths.size()) {
+            throw new ParameterException(spec.commandLine(), "--widths must be distinct, got " + widths);
+        }
+        TaskOption.checkWidths(spec.commandLine(), task, "--widths", widths);
+        if (steps <= 0 || seeds <= 0 || !(lr > 0) || Float.isInfinite(lr) || (batch != null && batch <= 0)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--steps, --seeds, --batch and --lr must be positive");
+        }
+        MuOptions options = MuOptions.builder().parametrization(parametrization).build();
+        TaskCoordinateCheck.Builder configured = TaskCoordinateCheck.builder(task)
+                .options(options)
+                .optimizer(optimizer.rule())
+                .learningRate(lr)
+                .widths(widths)
+                .steps(steps)
+                .seeds(seeds)
+                .device(devices.device())
+                .precision(devices.precision());
+        if (batch != null) {
+            configured.batch(batch);
+        }
+        CoordinateCheck check = configured.build();
+        System.err.printf(Locale.ROOT, "coord-check: training on %s in %s%n", check.device(), check.precision());
+        CoordinateCheckResult result = check.run((done, total) ->
+                System.err.printf(Locale.ROOT, "coord-check: %d/%d runs%n", done, total));
+
+        String title = parametrization.name().replace("MUP", "μP") + " " + task.name() + " (" + task.data() + "), "
+                + optimizer + " lr " + lr + (check.precision() == Precision.FP32 ? "" : ", " + check.precision());
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(CoordinateCheckReport.table(result, title));
+        out.flush();
+        if (json != null) {
+            CoordinateCheckReport.writeJson(result, json);
+        }
+        if (plot != null) {
+            CoordinateCheckPlot.write(result, title, plot);
+        }
+        return 0;
+    }
+
+    private Parametrization parseParam() {
+        switch (param.toLowerCase(Locale.ROOT)) {
+            case "mup":
+                return Parametrization.MUP;
+            case "sp":
+                return Parametrization.SP;
+            default:
+                throw new ParameterException(spec.commandLine(),
+                        "Unknown --param '" + param + "': use mup or sp");
+        }
+    }
+}

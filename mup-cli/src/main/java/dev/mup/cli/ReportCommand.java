@@ -1,0 +1,195 @@
+package dev.mup.cli;
+
+import dev.mup.runtime.TextTable;
+import com.google.gson.GsonBuilder;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.mup.workflow.sweep.SweepAnalysis;
+import dev.mup.workflow.sweep.SweepPlot;
+import dev.mup.workflow.sweep.SweepSettings;
+import dev.mup.workflow.sweep.SweepProgress;
+import dev.mup.workflow.sweep.TrialStore;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.OptionalDouble;
+import java.util.OptionalInt;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+import picocli.CommandLine.Spec;
+
+/**
+ * Reports a sweep: the optimum learning rate per width, how far it moves (grid argmin and fitted
+ * optimum), what copying the proxy's values costs (transfer regret), the verdict, and the curves.
+ */
+@Command(
+        name = "report",
+        mixinStandardHelpOptions = true,
+        description = "Optimum learning rate per width for μP and SP, its shift across widths (grid argmin"
+                + " and fitted optimum), the transfer regret of the proxy's values at each width, whether"
+                + " they transfer and whether wider is better; JSON and a PNG of loss against log2 lr.")
+final class ReportCommand implements Callable<Integer> {
+
+    @Spec CommandSpec spec;
+
+    @Option(names = "--store", defaultValue = "jdbc:sqlite:sweep.db", description = "The sweep's store.")
+    String store;
+
+    @Option(names = "--json", description = "Write optima, shift and curves to this JSON file.")
+    Path json;
+
+    @Option(names = "--plot", description = "Draw loss against log2 lr to this PNG file.")
+    Path plot;
+
+    @Option(names = "--from-report", paramLabel = "FILE",
+            description = "Analyse the curves of an earlier report's JSON instead of a store (only the"
+                    + " learning rate is known then).")
+    Path fromReport;
+
+    @Option(names = "--regret-tolerance", defaultValue = "0.01", paramLabel = "FRACTION",
+            description = "The verdict says the proxy's values transfer when copying them costs at most"
+                    + " this fraction of the best loss at every width (where the proxy's point was not run"
+                    + " at the other widths: when the fitted optimum moves by at most one grid step)."
+                    + " Default: ${DEFAULT-VALUE}.")
+    double regretTolerance;
+
+    @Override
+    public Integer call() throws IOException {
+        if (!(regretTolerance >= 0) || Double.isInfinite(regretTolerance)) {
+            throw new ParameterException(spec.commandLine(),
+                    "--regret-tolerance must be zero or a positive fraction, got " + regretTolerance);
+        }
+        String title;
+        String heading;
+        SweepAnalysis analysis;
+        if (fromReport != null) {
+            analysis = SweepAnalysis.ofCurves(readCurves(fromReport));
+            title = String.valueOf(fromReport.getFileName());
+            heading = "Curves of " + fromReport;
+        } else {
+            try (TrialStore trials = StoreAccess.openExisting(spec.commandLine(), store)) {
+                SweepSettings settings = StoreAccess.settings(spec.commandLine(), trials);
+                analysis = SweepAnalysis.of(trials.trials());
+                SweepProgress progress = trials.progress();
+                title = title(settings);
+                heading = String.format(Locale.ROOT, "Sweep of %s: %d of %d trials finished (%d diverged)",
+                        title, progress.done(), progress.total(), progress.diverged());
+            }
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(heading);
+        out.print(text(analysis, regretTolerance));
+        out.flush();
+        if (json != null) {
+            Path parent = json.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeNulls().create()
+                    .toJson(analysis.toJsonTree(regretTolerance)));
+        }
+        if (plot != null) {
+            SweepPlot.write(analysis, title, plot);
+        }
+        return 0;
+    }
+
+    /** The curves of a report written by {@code report --json}; bad input is one line, exit 2. */
+    private List<SweepAnalysis.CurvePoint> readCurves(Path file) {
+        List<SweepAnalysis.CurvePoint> points = new ArrayList<>();
+        try {
+            JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
+            if (!root.has("curves") || !root.get("curves").isJsonArray()) {
+                throw new IllegalArgumentException("it has no \"curves\" array");
+            }
+            for (JsonElement e : root.getAsJsonArray("curves")) {
+                JsonObject p = e.getAsJsonObject();
+                JsonElement loss = p.get("loss");
+                points.add(new SweepAnalysis.CurvePoint(
+                        p.get("param").getAsString(),
+                        p.get("width").getAsInt(),
+                        p.get("log2Lr").getAsDouble(),
+                        loss == null || loss.isJsonNull() ? Double.NaN : loss.getAsDouble()));
+            }
+        } catch (IOException e) {
+            throw new ParameterException(spec.commandLine(), "--from-report " + file + ": cannot be read ("
+                    + e.getMessage() + ")");
+        } catch (RuntimeException e) {
+            throw new ParameterException(spec.commandLine(), "--from-report " + file
+                    + ": not a report written by report --json (" + e.getMessage() + ")");
+        }
+        if (points.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "--from-report " + file + ": its curves are empty");
+        }
+        return points;
+    }
+
+    static String title(SweepSettings s) {
+        // a store a worker filled with a definition of its own: the trials are all a report needs
+        if (s == null) {
+            return "sweep";
+        }
+        return s.task() + ", " + s.optimizer() + ", " + s.steps() + " steps";
+    }
+
+    static String text(SweepAnalysis analysis, double regretTolerance) {
+        StringBuilder b = new StringBuilder();
+        TextTable table = new TextTable("param", "width", "best log2 lr", "fitted log2 lr", "validation loss",
+                "loss at proxy's best", "transfer regret");
+        for (String param : analysis.parametrizations()) {
+            java.util.Map<Integer, SweepAnalysis.TransferRegret> regrets = new java.util.TreeMap<>();
+            analysis.transferRegrets(param).forEach(r -> regrets.put(r.width(), r));
+            for (int width : analysis.widths(param)) {
+                SweepAnalysis.Optimum o = analysis.optimum(param, width).orElse(null);
+                if (o == null) {
+                    continue;
+                }
+                SweepAnalysis.FittedOptimum fit = analysis.fittedOptimum(param, width).orElseThrow();
+                SweepAnalysis.TransferRegret r = regrets.get(width);
+                table.row(label(param), width, o.log2Lr(), fit.log2Lr(), o.loss(),
+                        r == null ? "-" : Double.isNaN(r.lossAtProxyBest()) ? "diverged" : r.lossAtProxyBest(),
+                        r == null ? "-" : regretText(r));
+            }
+        }
+        b.append(table);
+        for (String param : analysis.parametrizations()) {
+            OptionalInt shift = analysis.shift(param);
+            OptionalDouble fitted = analysis.fittedShift(param);
+            OptionalDouble regret = analysis.maxRelativeRegret(param);
+            b.append(String.format(Locale.ROOT, "%s: grid optimum moves %s, fitted optimum %s from the narrowest"
+                            + " to the widest width; largest transfer regret %s; transfers (regret ≤ %s): %s;"
+                            + " wider is better: %s%n",
+                    label(param),
+                    shift.isPresent() ? shift.getAsInt() + " grid step(s)" : "(needs two widths)",
+                    fitted.isPresent() ? String.format(Locale.ROOT, "%.2f", fitted.getAsDouble()) : "-",
+                    regret.isPresent() ? percent(regret.getAsDouble()) : "-",
+                    percent(regretTolerance),
+                    analysis.transfers(param, regretTolerance) ? "yes" : "no",
+                    analysis.widerIsBetter(param) ? "yes" : "no"));
+        }
+        return b.toString();
+    }
+
+    private static String label(String param) {
+        return "mup".equals(param) ? "μP" : "SP";
+    }
+
+    private static String regretText(SweepAnalysis.TransferRegret r) {
+        if (!Double.isFinite(r.regret())) {
+            return "diverged";
+        }
+        return TextTable.format(r.regret()) + " (" + percent(r.relativeRegret()) + ")";
+    }
+
+    private static String percent(double fraction) {
+        return Double.isFinite(fraction) ? String.format(Locale.ROOT, "%.2f%%", 100 * fraction) : "∞";
+    }
+}

@@ -1,0 +1,212 @@
+package dev.mup.workflow.sweep;
+
+import com.google.gson.Gson;
+import com.google.gson.GsonBuilder;
+import com.google.gson.reflect.TypeToken;
+import dev.mup.runtime.precision.Precision;
+import dev.mup.workflow.task.MuTask;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * What every trial of a sweep shares: the task and its settings, the data, the optimizer and the
+ * training length. Together with the search space it is the sweep's definition, stored with its
+ * trials so that a store is never mixed with another sweep and a report or transfer knows what it
+ * reads. Nothing in it is particular to a model: the task is named by the name it was given
+ * (a short name or a class name) and its own settings are kept as text.
+ *
+ * @param task the task, as {@link dev.mup.workflow.task.Tasks#create(String)} takes it
+ * @param taskSettings the task's settings ({@link MuTask#settings()})
+ * @param parametrizations {@code mup} and/or {@code sp}
+ * @param widths the widths trained
+ * @param seeds how many seeds per point (seeds 1 … n)
+ * @param steps training steps per trial
+ * @param batch examples per batch
+ * @param optimizer {@code adam}, {@code adamw} or {@code sgd}
+ * @param beta1 Adam's β1 (momentum for SGD)
+ * @param beta2 Adam's β2
+ * @param data what the task trains on ({@link MuTask#data()})
+ * @param validBatches batches the validation loss is averaged over
+ * @param space the search space, as {@link SearchSpace#describe()}
+ * @param precision the arithmetic trials train in: it changes their losses, so workers in other
+ *     precisions cannot join (the device does not, and is each worker's own choice)
+ */
+public record SweepSettings(
+        String task,
+        Map<String, String> taskSettings,
+        List<String> parametrizations,
+        List<Integer> widths,
+        int seeds,
+        int steps,
+        int batch,
+        String optimizer,
+        double beta1,
+        double beta2,
+        String data,
+        int validBatches,
+        Map<String, Object> space,
+        Precision precision) {
+
+    /** The {@code kind} of a definition these settings write. */
+    public static final String KIND = "mup-sweep";
+
+    private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    /** Checks the settings. */
+    public SweepSettings {
+        if (task == null || task.isBlank()) {
+            throw new IllegalArgumentException("the sweep's task is missing");
+        }
+        if (parametrizations.isEmpty()
+                || parametrizations.stream().anyMatch(p -> !"mup".equals(p) && !"sp".equals(p))) {
+            throw new IllegalArgumentException("--param takes mup and/or sp, got " + parametrizations);
+        }
+        if (widths.isEmpty() || widths.stream().anyMatch(w -> w <= 0)
+                || widths.stream().distinct().count() != widths.size()) {
+            throw new IllegalArgumentException("--widths must be distinct positive integers, got " + widths);
+        }
+        if (seeds <= 0 || steps <= 0 || batch <= 0 || validBatches <= 0) {
+            throw new IllegalArgumentException("--seeds, --steps, --batch and --valid-batches must be positive");
+        }
+        if (!List.of("adam", "adamw", "sgd").contains(optimizer)) {
+            throw new IllegalArgumentException("Unknown --optimizer '" + optimizer + "': use adam, adamw or sgd");
+        }
+        if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
+            throw new IllegalArgumentException("--beta1 and --beta2 must be in [0, 1)");
+        }
+        if (precision == null) {
+            throw new IllegalArgumentException("the sweep's precision is missing");
+        }
+        taskSettings = taskSettings == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(taskSettings));
+        parametrizations = List.copyOf(parametrizations);
+        widths = List.copyOf(widths.stream().sorted().toList());
+        space = Map.copyOf(space);
+        data = data == null ? task : data;
+    }
+
+    /**
+     * Checks the settings against their task: every width and every searched hyperparameter.
+     *
+     * @param t the task, configured with {@link #taskSettings()}
+     * @throws IllegalArgumentException naming what the task refuses
+     */
+    public void check(MuTask t) {
+        widths.forEach(t::checkWidth);
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (String part : List.of("grid", "ranges")) {
+            if (space.get(part) instanceof Map<?, ?> m) {
+                m.keySet().forEach(k -> keys.add(String.valueOf(k)));
+            }
+        }
+        for (String key : keys) {
+            Hyperparameter h = Hyperparameter.of(key);
+            if (!t.hyperparameters().contains(h)) {
+                throw new IllegalArgumentException("The task " + t.name() + " does not accept " + key
+                        + "; it accepts " + t.hyperparameters());
+            }
+        }
+    }
+
+    /**
+     * The definition stored with the trials: the same settings always give the same text. The
+     * precision is written only when it is not float32.
+     *
+     * @return pretty-printed JSON with keys in a fixed order
+     */
+    public String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("kind", KIND);
+        m.put("task", task);
+        if (!taskSettings.isEmpty()) {
+            m.put("taskSettings", taskSettings);
+        }
+        m.put("parametrizations", parametrizations);
+        m.put("widths", widths);
+        m.put("seeds", seeds);
+        m.put("steps", steps);
+        m.put("batch", batch);
+        m.put("optimizer", optimizer);
+        m.put("beta1", beta1);
+        m.put("beta2", beta2);
+        m.put("data", data);
+        m.put("validBatches", validBatches);
+        if (precision != Precision.FP32) {
+            m.put("precision", precision.toString());
+        }
+        m.put("space", new TreeMap<>(space));
+        return GSON.toJson(m);
+    }
+
+    /**
+     * Whether a stored definition is one these settings wrote.
+     *
+     * @param json a store's definition
+     * @return true when {@link #fromJson} reads it
+     */
+    public static boolean isSettings(String json) {
+        try {
+            Map<String, Object> m = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+            return m != null && KIND.equals(m.get("kind"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads a stored definition. Definitions written before tasks (with a {@code model} and its
+     * {@code sequence}, {@code layers} and {@code headSize}) are read as the example task of that
+     * name with those settings.
+     *
+     * @param json the text {@link #toJson()} wrote
+     * @return the settings
+     * @throws IllegalArgumentException if it is not a sweep definition of this kind
+     */
+    public static SweepSettings fromJson(String json) {
+        Map<String, Object> m = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+        if (m == null || !KIND.equals(m.get("kind"))) {
+            throw new IllegalArgumentException("The store's definition is not a mup-workflow sweep");
+        }
+        @SuppressWarnings("unchecked")
+        List<String> params = (List<String>) m.get("parametrizations");
+        @SuppressWarnings("unchecked")
+        List<Double> widths = (List<Double>) m.get("widths");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> space = (Map<String, Object>) m.get("space");
+        Map<String, String> settings = new TreeMap<>();
+        Object stored = m.get("taskSettings");
+        if (stored instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> settings.put(String.valueOf(k), String.valueOf(v)));
+        }
+        String task = (String) m.get("task");
+        if (task == null) {
+            task = (String) m.get("model");
+            for (String key : List.of("sequence", "layers", "headSize")) {
+                if (m.get(key) instanceof Number n) {
+                    settings.put(key, String.valueOf(n.intValue()));
+                }
+            }
+        }
+        return new SweepSettings(
+                task,
+                settings,
+                params,
+                widths.stream().map(Double::intValue).toList(),
+                integer(m, "seeds", 1),
+                integer(m, "steps", 1),
+                integer(m, "batch", 1),
+                (String) m.get("optimizer"),
+                ((Number) m.get("beta1")).doubleValue(),
+                ((Number) m.get("beta2")).doubleValue(),
+                (String) m.get("data"),
+                integer(m, "validBatches", 1),
+                space,
+                m.containsKey("precision") ? Precision.parse((String) m.get("precision")) : Precision.FP32);
+    }
+
+    private static int integer(Map<String, Object> m, String key, int fallback) {
+        Object v = m.get(key);
+        return v == null ? fallback : ((Number) v).intValue();
+    }
+}

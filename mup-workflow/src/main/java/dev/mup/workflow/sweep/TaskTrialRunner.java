@@ -1,0 +1,170 @@
+package dev.mup.workflow.sweep;
+
+import ai.djl.Device;
+import ai.djl.Model;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.training.DefaultTrainingConfig;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.Trainer;
+import ai.djl.training.optimizer.Optimizer;
+import ai.djl.training.tracker.Tracker;
+import ai.djl.training.tracker.WarmUpTracker;
+import dev.mup.runtime.InitMode;
+import dev.mup.runtime.MuModel;
+import dev.mup.runtime.MuOptions;
+import dev.mup.runtime.Parametrization;
+import dev.mup.runtime.WeightDecayMode;
+import dev.mup.runtime.precision.Precision;
+import dev.mup.runtime.precision.TrainingStep;
+import dev.mup.workflow.task.MuTask;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Trains one trial of a sweep on a task: builds the task's model at the trial's width in its
+ * parametrization with its hyperparameters (engine seeded with the trial's seed), trains it for
+ * the sweep's steps on the task's training batches of that seed and measures the training loss
+ * (mean of the last tenth of the steps) and the validation loss (mean over the task's held-out
+ * batches). A loss that becomes NaN or infinite stops the trial early; the store records it as
+ * diverged. Every array of a trial lives on the runner's device; in mixed precision a step whose
+ * float16 gradients overflow is skipped, as usual.
+ */
+public final class TaskTrialRunner implements TrialRunner {
+
+    private final MuTask task;
+    private final SweepSettings settings;
+    private final Device device;
+    private final Precision precision;
+
+    /**
+     * Creates the runner of a sweep.
+     *
+     * @param task the task, configured as the sweep's {@link SweepSettings#taskSettings()} say
+     * @param settings the sweep
+     * @param device where trials train
+     * @param precision the arithmetic they train in (a sweep trains in its own,
+     *     {@link SweepSettings#precision()}; a transfer may choose)
+     */
+    public TaskTrialRunner(MuTask task, SweepSettings settings, Device device, Precision precision) {
+        this.task = Objects.requireNonNull(task, "task");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.device = device != null ? device : Engine.getInstance().defaultDevice();
+        this.precision = Objects.requireNonNull(precision, "precision");
+    }
+
+    @Override
+    public TrialResult run(TrialSpec spec) {
+        long start = System.nanoTime();
+        Map<String, Double> h = spec.hyperparameters();
+        double lr = Math.pow(2, value(h, Hyperparameter.LOG2_LR));
+        MuOptions options = options(spec);
+        Engine.getInstance().setRandomSeed((int) spec.seed());
+        List<Float> losses = new ArrayList<>();
+        double valid;
+        try (NDManager manager = NDManager.newBaseManager(device);
+                Model model = Model.newInstance("trial", device)) {
+            MuModel block = task.model(spec.width(), options);
+            block.initialize(manager, DataType.FLOAT32, task.inputShapes(settings.batch()));
+            model.setBlock(precision.apply(block));
+            Optimizer optimizer = optimizer(block, (float) lr, h);
+            DefaultTrainingConfig config = new DefaultTrainingConfig(task.loss())
+                    .optOptimizer(optimizer)
+                    .optDevices(new Device[] {device});
+            try (Trainer trainer = model.newTrainer(config)) {
+                for (int step = 0; step < settings.steps(); step++) {
+                    try (NDManager batchManager = manager.newSubManager()) {
+                        NDList[] batch = task.trainingBatch(batchManager, settings.batch(), spec.seed(), step);
+                        float value;
+                        try (GradientCollector collector = trainer.newGradientCollector()) {
+                            NDList predictions = trainer.forward(batch[0]);
+                            NDArray l = trainer.getLoss().evaluate(batch[1], predictions);
+                            value = l.getFloat();
+                            if (!Float.isFinite(value)) {
+                                return new TrialResult(Double.NaN, Double.NaN, step + 1, seconds(start));
+                            }
+                            TrainingStep.backward(trainer, collector, l);
+                        }
+                        TrainingStep.step(trainer);
+                        losses.add(value);
+                    }
+                }
+                valid = validate(trainer, manager);
+            }
+        }
+        int tail = Math.max(1, losses.size() / 10);
+        double train = losses.subList(losses.size() - tail, losses.size()).stream()
+                .mapToDouble(Float::doubleValue).average().orElse(Double.NaN);
+        return new TrialResult(train, valid, settings.steps(), seconds(start));
+    }
+
+    /**
+     * The model options of a trial.
+     *
+     * @param spec the trial
+     * @return its parametrization, init and multipliers
+     */
+    public static MuOptions options(TrialSpec spec) {
+        Map<String, Double> h = spec.hyperparameters();
+        MuOptions.Builder b = MuOptions.builder()
+                .parametrization("sp".equals(spec.parametrization()) ? Parametrization.SP : Parametrization.MUP)
+                .outputMultiplier(value(h, Hyperparameter.OUTPUT_MULTIPLIER));
+        double initStd = value(h, Hyperparameter.INIT_STD);
+        if (initStd > 0) {
+            b.initMode(InitMode.parse("normal:" + initStd));
+        }
+        double attention = value(h, Hyperparameter.ATTENTION_MULTIPLIER);
+        if (attention > 0) {
+            b.attentionMultiplier(attention);
+        }
+        return b.build();
+    }
+
+    private Optimizer optimizer(MuModel model, float lr, Map<String, Double> h) {
+        float wd = (float) value(h, Hyperparameter.WEIGHT_DECAY);
+        int warmup = (int) value(h, Hyperparameter.WARMUP_STEPS);
+        Tracker tracker = warmup > 0
+                ? WarmUpTracker.builder().setMainTracker(Tracker.fixed(lr)).optWarmUpSteps(warmup)
+                        .optWarmUpBeginValue(0f).build()
+                : Tracker.fixed(lr);
+        switch (settings.optimizer()) {
+            case "sgd":
+                return model.sgd(lr).optMomentum(settings.beta1())
+                        .optWeightDecay(wd, WeightDecayMode.COUPLED)
+                        .optLearningRateTracker(tracker).build();
+            case "adamw":
+                return model.adam(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
+                        .optWeightDecay(wd, WeightDecayMode.DECOUPLED)
+                        .optLearningRateTracker(tracker).build();
+            default:
+                return model.adam(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
+                        .optWeightDecay(wd, WeightDecayMode.COUPLED)
+                        .optLearningRateTracker(tracker).build();
+        }
+    }
+
+    private double validate(Trainer trainer, NDManager manager) {
+        double sum = 0;
+        for (int i = 0; i < settings.validBatches(); i++) {
+            try (NDManager batchManager = manager.newSubManager()) {
+                NDList[] batch = task.validationBatch(batchManager, settings.batch(), settings.steps(), i);
+                NDList predictions = trainer.evaluate(batch[0]);
+                sum += trainer.getLoss().evaluate(batch[1], predictions).getFloat();
+            }
+        }
+        return sum / settings.validBatches();
+    }
+
+    private static double value(Map<String, Double> h, Hyperparameter p) {
+        return h.getOrDefault(p.key(), p.defaultValue());
+    }
+
+    private static double seconds(long start) {
+        return (System.nanoTime() - start) / 1e9;
+    }
+}
