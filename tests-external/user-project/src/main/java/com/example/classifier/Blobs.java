@@ -17,7 +17,7 @@ public final class Blobs {
         centres = new float[classes][features];
         for (float[] centre : centres) {
             for (int i = 0; i < features; i++) {
-                centre[i] = (float) (1.5 * random.nextGaussian());
+                centre[i] = (float) (0.5 * random.nextGaussian());
             }
         }
     }
