@@ -105,6 +105,25 @@ class InstallationIT {
         assertTrue(train.output.contains("INFO ai.djl"), () -> "no DJL log line:\n" + train.tail());
     }
 
+    @Test
+    @Order(3)
+    void publishedModulesHaveSourcesAndJavadocJars() throws IOException {
+        for (String module : List.of("mup-annotations", "mup-processor", "mup-runtime", "mup-workflow", "mup-cli")) {
+            Path target = Path.of(property("mup.root"), module, "target");
+            String prefix = module + "-" + property("mup.version");
+            assertJarHolds(target.resolve(prefix + "-sources.jar"), ".java");
+            assertJarHolds(target.resolve(prefix + "-javadoc.jar"), "index.html");
+        }
+    }
+
+    private static void assertJarHolds(Path jar, String suffix) throws IOException {
+        assertTrue(Files.exists(jar), jar + " was not built");
+        try (java.util.zip.ZipFile zip = new java.util.zip.ZipFile(jar.toFile())) {
+            assertTrue(zip.stream().anyMatch(entry -> entry.getName().endsWith(suffix)),
+                    jar + " holds no " + suffix);
+        }
+    }
+
     // ---------------------------------------------------------------------------------------
 
     /** Runs a class of the user project with its Maven runtime classpath, offline. */
