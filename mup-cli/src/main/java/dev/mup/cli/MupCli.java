@@ -4,26 +4,29 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code mup-examples} command line: parses, calls the runtime and example models, prints.
+ * The {@code mup} command line: parses, calls the workflow on a task, prints. Any
+ * {@link dev.mup.workflow.task.MuTask} on the class path runs by its class name; short names and
+ * extra commands come from {@link dev.mup.workflow.task.TaskProvider} and {@link CommandProvider}
+ * services (the examples add {@code mlp}, {@code gpt}, {@code gpt-tied}, {@code demo} and
+ * {@code bench}).
  *
  * <pre>
- * java -jar examples/target/mup-examples.jar demo
- * java -jar examples/target/mup-examples.jar parametrization --width 4096 --json
+ * java -cp my-model.jar:mup-cli/target/mup-cli.jar dev.mup.cli.MupCli coord-check --task com.acme.MyTask
+ * java -jar examples/target/mup-examples.jar parametrization --task mlp --width 4096 --json
  * </pre>
  */
 @Command(
-        name = "mup-examples",
+        name = "mup",
         mixinStandardHelpOptions = true,
-        version = "mup-examples 0.1.0",
-        description = "μP (Maximal Update Parametrization) for DJL models: examples and tools.",
+        version = "mup 0.1.0",
+        description = "μP (Maximal Update Parametrization) for DJL models: coordinate check, sweep, report"
+                + " and transfer on any task.",
         subcommands = {
-            DemoCommand.class,
             ParametrizationCommand.class,
             CoordCheckCommand.class,
             SweepCommand.class,
             ReportCommand.class,
             TransferCommand.class,
-            BenchCommand.class,
             CommandLine.HelpCommand.class
         })
 public final class MupCli {
@@ -48,6 +51,13 @@ public final class MupCli {
     public static int run(String... args) {
         configureEnvironment();
         CommandLine cli = new CommandLine(new MupCli());
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        for (CommandProvider provider : java.util.ServiceLoader.load(CommandProvider.class,
+                loader != null ? loader : MupCli.class.getClassLoader())) {
+            for (Object command : provider.commands()) {
+                cli.addSubcommand(command);
+            }
+        }
         CommandLine.IParameterExceptionHandler usage = cli.getParameterExceptionHandler();
         return cli
                 .registerConverter(dev.mup.runtime.InitMode.class, dev.mup.runtime.InitMode::parse)
@@ -55,15 +65,15 @@ public final class MupCli {
                 .setExecutionExceptionHandler((e, commandLine, parseResult) -> {
                     // a failure while running (a file that cannot be written, a model that
                     // cannot be built) is reported as one line, not a stack trace
-                    commandLine.getErr().println("mup-examples " + commandLine.getCommandName()
+                    commandLine.getErr().println("mup " + commandLine.getCommandName()
                             + ": " + e.getClass().getSimpleName() + ": " + e.getMessage());
                     return 1;
                 })
                 .setParameterExceptionHandler((e, arguments) -> {
                     // a device or precision the machine lacks: the usage would not help
-                    if (e instanceof DeviceOption.Unavailable) {
+                    if (e instanceof DeviceOption.Unavailable || e instanceof BadInput) {
                         e.getCommandLine().getErr().println(
-                                "mup-examples " + e.getCommandLine().getCommandName() + ": " + e.getMessage());
+                                "mup " + e.getCommandLine().getCommandName() + ": " + e.getMessage());
                         return 2;
                     }
                     return usage.handleParseException(e, arguments);

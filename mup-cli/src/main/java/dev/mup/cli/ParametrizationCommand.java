@@ -1,16 +1,17 @@
 package dev.mup.cli;
 
-import dev.mup.runtime.TextTable;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import com.google.gson.GsonBuilder;
-import dev.mup.examples.mlp.MlpMuP;
 import dev.mup.runtime.InitMode;
+import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.MuParameter;
+import dev.mup.runtime.MuParametrization;
 import dev.mup.runtime.ParameterReport;
 import dev.mup.runtime.ParameterScaling;
+import dev.mup.runtime.WidthDimension;
+import dev.mup.workflow.task.MuTask;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -18,34 +19,35 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
 /**
- * Prints the μP table of an example model: every parameter's shape, class, init std, forward
+ * Prints the μP table of a task's model: every parameter's shape, class, init std, forward
  * multiplier and learning-rate and weight-decay multipliers, computed from the generated class.
  */
 @Command(
         name = "parametrization",
         mixinStandardHelpOptions = true,
-        description = "Print the μP table of an example model (per parameter: shape, class, init std,"
+        description = "Print the μP table of a task's model (per parameter: shape, class, init std,"
                 + " forward multiplier, lr and weight-decay multipliers).")
 final class ParametrizationCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
 
-    @Option(names = "--model", defaultValue = "mlp", description = "Example model: mlp (default).")
-    String model;
+    @Mixin TaskOption tasks;
 
-    @Option(names = "--d-in", defaultValue = "3072", description = "Input features (default 3072).")
-    int dIn;
+    @Option(names = "--d-in", description = "Input features: --set features=N, for tasks that have it (mlp).")
+    Integer dIn;
 
-    @Option(names = "--d-out", defaultValue = "10", description = "Classes (default 10).")
-    int dOut;
+    @Option(names = "--d-out", description = "Classes: --set classes=N, for tasks that have it (mlp).")
+    Integer dOut;
 
-    @Option(names = "--base-width", description = "Base width (default: the model's @Width base, 64).")
+    @Option(names = "--base-width",
+            description = "Base width knob (default: the task's); every width of the model scales with it.")
     Integer baseWidth;
 
     @Option(names = "--width", defaultValue = "4096", description = "Width (default 4096).")
@@ -69,28 +71,45 @@ final class ParametrizationCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        if (!"mlp".equals(model)) {
-            throw new ParameterException(spec.commandLine(), "Unknown --model '" + model + "': use mlp");
+        Map<String, String[]> aliases = new LinkedHashMap<>();
+        if (dIn != null) {
+            requirePositive("--d-in", dIn);
+            aliases.put("--d-in", new String[] {"features", String.valueOf(dIn)});
         }
-        requirePositive("--d-in", dIn);
-        requirePositive("--d-out", dOut);
+        if (dOut != null) {
+            requirePositive("--d-out", dOut);
+            aliases.put("--d-out", new String[] {"classes", String.valueOf(dOut)});
+        }
         requirePositive("--width", width);
-        MuOptions.Builder options = MuOptions.builder().initMode(init);
         if (baseWidth != null) {
             requirePositive("--base-width", baseWidth);
-            options.baseWidth("width", baseWidth);
+        }
+        MuTask task = tasks.load(spec.commandLine(), aliases);
+        TaskOption.checkWidths(spec.commandLine(), task, "--width", List.of(width));
+        MuOptions.Builder options = MuOptions.builder().initMode(init);
+        if (baseWidth != null) {
+            TaskOption.checkWidths(spec.commandLine(), task, "--base-width", List.of(baseWidth));
+            for (WidthDimension d : task.model(task.baseWidth(), MuOptions.defaults())
+                    .muParametrization().widths().values()) {
+                long scaled = (long) d.base() * baseWidth;
+                if (scaled % task.baseWidth() != 0) {
+                    throw new ParameterException(spec.commandLine(), "--base-width " + baseWidth + " does not scale "
+                            + d.name() + " (base " + d.base() + " at knob " + task.baseWidth() + ") to a whole number");
+                }
+                options.baseWidth(d.name(), (int) (scaled / task.baseWidth()));
+            }
         }
         List<ParameterReport> rows;
         try (NDManager manager = NDManager.newBaseManager()) {
-            MlpMuP mlp = new MlpMuP(options.build(), width, dIn, dOut);
-            mlp.initialize(manager, DataType.FLOAT32, new Shape(1, dIn));
-            rows = mlp.muParametrization().report(optimizer.rule(), optimizer.decay());
+            MuModel model = task.model(width, options.build());
+            model.initialize(manager, DataType.FLOAT32, task.inputShapes(1));
+            rows = model.muParametrization().report(optimizer.rule(), optimizer.decay());
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(toJson(rows));
         } else {
-            out.print(toTable(rows));
+            out.print(MuParametrization.table(rows));
         }
         out.flush();
         return 0;
@@ -120,23 +139,5 @@ final class ParametrizationCommand implements Callable<Integer> {
         }
         return new GsonBuilder().serializeSpecialFloatingPointValues().create()
                 .toJson(Map.of("parameters", parameters));
-    }
-
-    static String toTable(List<ParameterReport> rows) {
-        TextTable table =
-                new TextTable("parameter", "shape", "class", "init std", "forward", "lr mult", "wd mult");
-        for (ParameterReport r : rows) {
-            MuParameter p = r.parameter();
-            ParameterScaling s = r.scaling();
-            table.row(
-                    p.name(),
-                    p.shape().toString().replace(" ", ""),
-                    p.parameterClass(),
-                    s.initStd(),
-                    s.forwardMultiplier(),
-                    s.lrMultiplier(),
-                    s.weightDecayMultiplier());
-        }
-        return table.toString();
     }
 }

@@ -67,7 +67,11 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     static String title(SweepSettings s) {
-        return s.model().toUpperCase(Locale.ROOT) + ", " + s.optimizer() + ", " + s.steps() + " steps";
+        // a store a worker filled with a definition of its own: the trials are all a report needs
+        if (s == null) {
+            return "sweep";
+        }
+        return s.task() + ", " + s.optimizer() + ", " + s.steps() + " steps";
     }
 
     static String text(SweepSettings settings, SweepAnalysis analysis, SweepProgress progress) {

@@ -1,10 +1,10 @@
 package dev.mup.cli;
 
-import dev.mup.examples.gpt.CharCorpus;
 
 import dev.mup.workflow.sweep.SearchSpace;
 import dev.mup.workflow.sweep.SweepSettings;
-import dev.mup.examples.sweep.TrialTrainer;
+import dev.mup.workflow.sweep.Sweep;
+import dev.mup.workflow.task.MuTask;
 import dev.mup.workflow.sweep.SweepProgress;
 import dev.mup.workflow.sweep.SweepWorker;
 import dev.mup.workflow.sweep.TrialSpec;
@@ -16,7 +16,9 @@ import java.net.InetAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.SortedMap;
 import java.util.concurrent.Callable;
@@ -42,8 +44,7 @@ final class SweepCommand implements Callable<Integer> {
 
     @Mixin DeviceOption devices;
 
-    @Option(names = "--model", defaultValue = "mlp", description = "mlp (built-in data) or gpt (--text).")
-    String model;
+    @Mixin TaskOption tasks;
 
     @Option(names = "--param", split = ",", defaultValue = "mup,sp", description = "mup, sp or both (default mup,sp).")
     List<String> params;
@@ -57,17 +58,17 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "200", description = "Training steps per trial (default 200).")
     int steps;
 
-    @Option(names = "--batch", defaultValue = "16", description = "Batch size (default 16).")
-    int batch;
+    @Option(names = "--batch", description = "Batch size (default: the task's).")
+    Integer batch;
 
-    @Option(names = "--sequence", defaultValue = "64", description = "GPT sequence length (default 64).")
-    int sequence;
+    @Option(names = "--sequence", description = "--set sequence=N, for tasks that have it (gpt).")
+    Integer sequence;
 
-    @Option(names = "--layers", defaultValue = "2", description = "GPT blocks (default 2).")
-    int layers;
+    @Option(names = "--layers", description = "--set layers=N, for tasks that have it (gpt).")
+    Integer layers;
 
-    @Option(names = "--head-size", defaultValue = "32", description = "GPT head size (default 32).")
-    int headSize;
+    @Option(names = "--head-size", description = "--set headSize=N, for tasks that have it (gpt).")
+    Integer headSize;
 
     @Option(names = "--optimizer", defaultValue = "adamw", description = "adam, adamw or sgd (default adamw).")
     String optimizer;
@@ -78,7 +79,7 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--beta2", defaultValue = "0.95", description = "Adam β2 (default 0.95).")
     double beta2;
 
-    @Option(names = "--text", description = "UTF-8 text for the GPT (default: the built-in corpus).")
+    @Option(names = "--text", description = "--set text=FILE, for tasks that read a text (gpt).")
     Path text;
 
     @Option(names = "--valid-batches", defaultValue = "8", description = "Batches of validation loss (default 8).")
@@ -111,9 +112,16 @@ final class SweepCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Map<String, String[]> aliases = new LinkedHashMap<>();
+        alias(aliases, "--sequence", "sequence", sequence);
+        alias(aliases, "--layers", "layers", layers);
+        alias(aliases, "--head-size", "headSize", headSize);
+        if (text != null) {
+            aliases.put("--text", new String[] {"text", text.toString()});
+        }
+        MuTask task = tasks.load(spec.commandLine(), aliases);
         SearchSpace space;
         SweepSettings settings;
-        CharCorpus corpus = null;
         try {
             if (random != null && !grid.isEmpty()) {
                 throw new IllegalArgumentException("Use --grid or --random with --range, not both");
@@ -125,21 +133,19 @@ final class SweepCommand implements Callable<Integer> {
             if (leaseSeconds <= 0) {
                 throw new IllegalArgumentException("--lease must be positive");
             }
-            String data = "teacher task";
-            if ("gpt".equals(model)) {
-                corpus = TextOption.corpus(spec.commandLine(), text);
-                data = corpus.describe();
-            } else if (text != null) {
-                throw new IllegalArgumentException("--text applies to the gpt model, not " + model);
-            }
-            settings = new SweepSettings(model, params, widths, seeds, steps, batch, sequence, layers,
-                    headSize, optimizer, beta1, beta2, data, validBatches, space.describe(), devices.precision());
+            settings = new SweepSettings(tasks.name(), task.settings(), params, widths, seeds, steps,
+                    batch != null ? batch : task.batchSize(), optimizer, beta1, beta2, task.data(), validBatches,
+                    space.describe(), devices.precision());
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
-        List<TrialSpec> trials = trials(settings, space.points());
+        TaskOption.checkWidths(spec.commandLine(), task, "--widths", settings.widths());
+        try {
+            settings.check(task);
+        } catch (IllegalArgumentException e) {
+            throw new ParameterException(spec.commandLine(), e.getMessage());
+        }
         String name = worker != null ? worker : defaultWorker();
-        TrialTrainer trainer = new TrialTrainer(settings, corpus, devices.device(), settings.precision());
         System.err.printf(Locale.ROOT, "sweep: training on %s in %s%n", devices.device(), settings.precision());
         ProgressBar bar = new ProgressBar(System.err, System.console() != null);
         int finished;
@@ -151,36 +157,24 @@ final class SweepCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         try (TrialStore trialStore = opened) {
-            trialStore.initialize(settings.toJson(), trials);
-            finished = new SweepWorker(trialStore, name, Duration.ofSeconds(leaseSeconds), trainer, bar).run();
+            finished = Sweep.run(trialStore, task, settings, space, name, Duration.ofSeconds(leaseSeconds),
+                    devices.device(), bar);
             progress = trialStore.progress();
         } finally {
             bar.finish();
         }
         PrintWriter out = spec.commandLine().getOut();
         out.printf(Locale.ROOT, "Sweep done: %d trials (%d diverged) in %s; this worker ran %d.%n"
-                        + "See the result with: java -jar examples/target/mup-examples.jar report --store %s%n",
+                        + "See the result with: report --store %s%n",
                 progress.total(), progress.diverged(), store, finished, store);
         out.flush();
         return 0;
     }
 
-    /**
-     * The trials of a sweep in the order workers claim them: narrow widths first (cheap, and
-     * enough for a first look), then each parametrization, point and seed.
-     */
-    static List<TrialSpec> trials(SweepSettings settings, List<SortedMap<String, Double>> points) {
-        List<TrialSpec> trials = new ArrayList<>();
-        for (int width : settings.widths()) {
-            for (String param : settings.parametrizations()) {
-                for (SortedMap<String, Double> point : points) {
-                    for (int seed = 1; seed <= settings.seeds(); seed++) {
-                        trials.add(new TrialSpec(param, width, seed, point));
-                    }
-                }
-            }
+    private static void alias(Map<String, String[]> aliases, String option, String key, Integer value) {
+        if (value != null) {
+            aliases.put(option, new String[] {key, String.valueOf(value)});
         }
-        return trials;
     }
 
     private static String defaultWorker() {

@@ -2,10 +2,11 @@ package dev.mup.cli;
 
 import dev.mup.runtime.TextTable;
 import com.google.gson.GsonBuilder;
-import dev.mup.examples.gpt.CharCorpus;
 import dev.mup.workflow.sweep.SweepAnalysis;
 import dev.mup.workflow.sweep.SweepSettings;
-import dev.mup.examples.sweep.TrialTrainer;
+import dev.mup.workflow.sweep.TaskTrialRunner;
+import dev.mup.workflow.sweep.Transfer;
+import dev.mup.workflow.task.MuTask;
 import dev.mup.runtime.precision.Precision;
 import dev.mup.workflow.sweep.TrialResult;
 import dev.mup.workflow.sweep.TrialSpec;
@@ -59,7 +60,9 @@ final class TransferCommand implements Callable<Integer> {
             + " on --device, in the sweep's precision unless --precision is given.")
     boolean verify;
 
-    @Option(names = "--text", description = "The sweep's text, for --verify of a GPT sweep.")
+    @Mixin TaskOption tasks;
+
+    @Option(names = "--text", description = "--set text=FILE: the sweep's text, for --verify of a task that reads one (gpt).")
     Path text;
 
     @Override
@@ -73,49 +76,66 @@ final class TransferCommand implements Callable<Integer> {
             settings = StoreAccess.settings(spec.commandLine(), trials);
             analysis = SweepAnalysis.of(trials.trials());
         }
-        int proxy = proxyWidth != null ? proxyWidth : settings.widths().get(0);
-        if (!settings.widths().contains(proxy)) {
-            throw new ParameterException(spec.commandLine(),
-                    "--proxy-width " + proxy + " was not swept; the sweep has widths " + settings.widths());
+        List<Integer> swept = settings != null ? settings.widths()
+                : analysis.parametrizations().stream().flatMap(p -> analysis.widths(p).stream())
+                        .distinct().sorted().toList();
+        if (swept.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "No finished trial in " + store + " to transfer from");
         }
-        if ("gpt".equals(settings.model()) && targetWidth % settings.headSize() != 0) {
+        int proxy = proxyWidth != null ? proxyWidth : swept.get(0);
+        if (!swept.contains(proxy)) {
             throw new ParameterException(spec.commandLine(),
-                    "--target-width must be a multiple of the head size " + settings.headSize());
+                    "--proxy-width " + proxy + " was not swept; the sweep has widths " + swept);
         }
-        CharCorpus corpus = verify ? StoreAccess.corpus(spec.commandLine(), settings, text) : null;
+        List<String> params = settings != null ? settings.parametrizations() : analysis.parametrizations();
         PrintWriter out = spec.commandLine().getOut();
+        Precision precision = devices.precisionOr(settings != null ? settings.precision() : Precision.FP32);
+        TaskTrialRunner runner = null;
+        if (verify) {
+            if (settings == null) {
+                throw new BadInput(spec.commandLine(), "--verify needs a sweep whose definition names its"
+                        + " task (one written by the sweep command or dev.mup.workflow.sweep.Sweep); " + store
+                        + " holds another");
+            }
+            Map<String, String[]> aliases = new LinkedHashMap<>();
+            if (text != null) {
+                aliases.put("--text", new String[] {"text", text.toString()});
+            }
+            MuTask task = StoreAccess.task(spec.commandLine(), settings, tasks, aliases);
+            TaskOption.checkWidths(spec.commandLine(), task, "--target-width", List.of(targetWidth));
+            runner = new TaskTrialRunner(task, settings, devices.device(), precision);
+        }
+        List<Transfer.Result> results = Transfer.run(analysis, params, proxy, targetWidth, runner,
+                (param, width) -> System.err.printf(Locale.ROOT, "transfer: training %s at width %d on %s in %s...%n",
+                        "mup".equals(param) ? "μP" : "SP", width, devices.device(), precision));
         List<Map<String, Object>> configs = new ArrayList<>();
         TextTable table = verify
                 ? new TextTable("param", "hyperparameters (tuned at width " + proxy + ")", "proxy loss",
                         "target loss (width " + targetWidth + ")")
                 : new TextTable("param", "hyperparameters (tuned at width " + proxy + ")", "proxy loss");
-        Precision precision = devices.precisionOr(settings.precision());
-        TrialTrainer trainer = verify ? new TrialTrainer(settings, corpus, devices.device(), precision) : null;
-        for (String param : settings.parametrizations()) {
-            SweepAnalysis.Best best = analysis.best(param, proxy).orElse(null);
-            if (best == null) {
+        for (String param : params) {
+            if (results.stream().noneMatch(r -> r.param().equals(param))) {
                 out.printf(Locale.ROOT, "%s: no finished trial at width %d yet%n", param, proxy);
-                continue;
             }
+        }
+        for (Transfer.Result result : results) {
             Map<String, Object> config = new LinkedHashMap<>();
-            config.put("param", param);
+            config.put("param", result.param());
             config.put("width", targetWidth);
             config.put("tunedAtWidth", proxy);
-            config.put("hyperparameters", best.hyperparameters());
-            config.put("proxyValidationLoss", best.loss());
-            String name = "mup".equals(param) ? "μP" : "SP";
-            if (verify) {
-                System.err.printf(Locale.ROOT, "transfer: training %s at width %d on %s in %s...%n",
-                        name, targetWidth, devices.device(), precision);
-                TrialResult r = trainer.run(new TrialSpec(param, targetWidth, 1, best.hyperparameters()));
+            config.put("hyperparameters", result.hyperparameters());
+            config.put("proxyValidationLoss", result.proxyLoss());
+            String name = "mup".equals(result.param()) ? "μP" : "SP";
+            TrialResult r = result.target();
+            if (r != null) {
                 config.put("targetValidationLoss", r.diverged() ? null : r.validLoss());
                 if (precision != Precision.FP32) {
                     config.put("targetPrecision", precision.toString());
                 }
                 config.put("targetDiverged", r.diverged());
-                table.row(name, best.hyperparameters(), best.loss(), r.diverged() ? "diverged" : r.validLoss());
+                table.row(name, result.hyperparameters(), result.proxyLoss(), r.diverged() ? "diverged" : r.validLoss());
             } else {
-                table.row(name, best.hyperparameters(), best.loss());
+                table.row(name, result.hyperparameters(), result.proxyLoss());
             }
             configs.add(config);
         }
@@ -124,7 +144,7 @@ final class TransferCommand implements Callable<Integer> {
                     "No finished trial at width " + proxy + " to transfer from");
         }
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("model", settings.model());
+        root.put("task", settings != null ? settings.task() : null);
         root.put("targets", configs);
         Path parent = outFile.toAbsolutePath().getParent();
         if (parent != null) {

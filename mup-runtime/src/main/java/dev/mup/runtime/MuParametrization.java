@@ -155,6 +155,44 @@ public final class MuParametrization {
     }
 
     /**
+     * The μP table as aligned text: per parameter its name, shape, class, init std, forward
+     * multiplier and learning-rate and weight-decay multipliers, one line each after a header and
+     * a rule.
+     *
+     * @param updateRule the optimizer family the learning rates are for
+     * @param decay how weight decay is applied
+     * @return the table, every line ending in a newline
+     * @throws IllegalStateException when the model is not initialized
+     */
+    public String table(UpdateRule updateRule, WeightDecayMode decay) {
+        return table(report(updateRule, decay));
+    }
+
+    /**
+     * Prints rows of {@link #report} as an aligned table.
+     *
+     * @param rows the rows
+     * @return the table, every line ending in a newline
+     */
+    public static String table(List<ParameterReport> rows) {
+        TextTable table =
+                new TextTable("parameter", "shape", "class", "init std", "forward", "lr mult", "wd mult");
+        for (ParameterReport r : rows) {
+            MuParameter p = r.parameter();
+            ParameterScaling s = r.scaling();
+            table.row(
+                    p.name(),
+                    p.shape().toString().replace(" ", ""),
+                    p.parameterClass(),
+                    s.initStd(),
+                    s.forwardMultiplier(),
+                    s.lrMultiplier(),
+                    s.weightDecayMultiplier());
+        }
+        return table.toString();
+    }
+
+    /**
      * Scaling factors keyed by DJL parameter id, for optimizers. Computed once per optimizer.
      *
      * @param updateRule the optimizer family

@@ -9,10 +9,21 @@ public final class TextTable {
     private final List<String> header;
     private final List<List<String>> rows = new ArrayList<>();
 
+    /**
+     * Starts a table.
+     *
+     * @param header the column titles
+     */
     public TextTable(String... header) {
         this.header = List.of(header);
     }
 
+    /**
+     * Adds a row; doubles are printed with six significant digits.
+     *
+     * @param cells one per column
+     * @return this table
+     */
     public TextTable row(Object... cells) {
         if (cells.length != header.size()) {
             throw new IllegalArgumentException("expected " + header.size() + " cells, got " + cells.length);
@@ -25,6 +36,12 @@ public final class TextTable {
         return this;
     }
 
+    /**
+     * Formats a number as the table prints it.
+     *
+     * @param v the number
+     * @return plain for moderate magnitudes, scientific otherwise
+     */
     public static String format(double v) {
         if (v == 0) {
             return "0";

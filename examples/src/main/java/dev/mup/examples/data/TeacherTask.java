@@ -33,6 +33,25 @@ public final class TeacherTask {
      * @return the task
      */
     public static TeacherTask generate(int samples, int features, int classes, long seed) {
+        return generate(samples, features, classes, seed, null);
+    }
+
+    /**
+     * Draws a data set of the teacher of one seed on inputs of another: held-out examples of the
+     * same task.
+     *
+     * @param samples number of examples; positive
+     * @param features input dimension; positive
+     * @param classes number of classes; at least 2
+     * @param seed the seed of the teacher
+     * @param inputSeed the seed of the inputs
+     * @return the task
+     */
+    public static TeacherTask generate(int samples, int features, int classes, long seed, long inputSeed) {
+        return generate(samples, features, classes, seed, Long.valueOf(inputSeed));
+    }
+
+    private static TeacherTask generate(int samples, int features, int classes, long seed, Long inputSeed) {
         if (samples <= 0 || features <= 0 || classes < 2) {
             throw new IllegalArgumentException(
                     "TeacherTask needs samples > 0, features > 0 and classes >= 2, got "
@@ -41,12 +60,13 @@ public final class TeacherTask {
         SplittableRandom random = new SplittableRandom(seed);
         double[][] first = gaussian(random, features, TEACHER_WIDTH, 1.0 / Math.sqrt(features));
         double[][] second = gaussian(random, TEACHER_WIDTH, classes, 1.0 / Math.sqrt(TEACHER_WIDTH));
+        SplittableRandom draws = inputSeed == null ? random : new SplittableRandom(inputSeed);
         float[] x = new float[samples * features];
         int[] y = new int[samples];
         double[] hidden = new double[TEACHER_WIDTH];
         for (int n = 0; n < samples; n++) {
             for (int i = 0; i < features; i++) {
-                x[n * features + i] = (float) random.nextGaussian();
+                x[n * features + i] = (float) draws.nextGaussian();
             }
             for (int h = 0; h < TEACHER_WIDTH; h++) {
                 double sum = 0;

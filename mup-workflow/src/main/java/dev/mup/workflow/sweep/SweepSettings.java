@@ -4,44 +4,43 @@ import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.reflect.TypeToken;
 import dev.mup.runtime.precision.Precision;
+import dev.mup.workflow.task.MuTask;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
- * What every trial of a sweep shares: the model and its fixed sizes, the data, the optimizer and
- * the training length. Together with the search space it is the sweep's definition, stored with
- * its trials so that a store is never mixed with another sweep and a report or transfer knows
- * what it reads.
+ * What every trial of a sweep shares: the task and its settings, the data, the optimizer and the
+ * training length. Together with the search space it is the sweep's definition, stored with its
+ * trials so that a store is never mixed with another sweep and a report or transfer knows what it
+ * reads. Nothing in it is particular to a model: the task is named by the name it was given
+ * (a short name or a class name) and its own settings are kept as text.
  *
- * @param model {@code mlp} or {@code gpt}
+ * @param task the task, as {@link dev.mup.workflow.task.Tasks#create(String)} takes it
+ * @param taskSettings the task's settings ({@link MuTask#settings()})
  * @param parametrizations {@code mup} and/or {@code sp}
  * @param widths the widths trained
  * @param seeds how many seeds per point (seeds 1 … n)
  * @param steps training steps per trial
- * @param batch examples (MLP) or sequences (GPT) per batch
- * @param sequence characters per sequence (GPT)
- * @param layers Transformer blocks (GPT)
- * @param headSize attention head size (GPT)
+ * @param batch examples per batch
  * @param optimizer {@code adam}, {@code adamw} or {@code sgd}
  * @param beta1 Adam's β1 (momentum for SGD)
  * @param beta2 Adam's β2
- * @param data the data: "teacher" for the MLP, the text's name and length for the GPT
+ * @param data what the task trains on ({@link MuTask#data()})
  * @param validBatches batches the validation loss is averaged over
  * @param space the search space, as {@link SearchSpace#describe()}
  * @param precision the arithmetic trials train in: it changes their losses, so workers in other
  *     precisions cannot join (the device does not, and is each worker's own choice)
  */
 public record SweepSettings(
-        String model,
+        String task,
+        Map<String, String> taskSettings,
         List<String> parametrizations,
         List<Integer> widths,
         int seeds,
         int steps,
         int batch,
-        int sequence,
-        int layers,
-        int headSize,
         String optimizer,
         double beta1,
         double beta2,
@@ -50,12 +49,15 @@ public record SweepSettings(
         Map<String, Object> space,
         Precision precision) {
 
+    /** The {@code kind} of a definition these settings write. */
+    public static final String KIND = "mup-sweep";
+
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
 
     /** Checks the settings. */
     public SweepSettings {
-        if (!"mlp".equals(model) && !"gpt".equals(model)) {
-            throw new IllegalArgumentException("Unknown --model '" + model + "': use mlp or gpt");
+        if (task == null || task.isBlank()) {
+            throw new IllegalArgumentException("the sweep's task is missing");
         }
         if (parametrizations.isEmpty()
                 || parametrizations.stream().anyMatch(p -> !"mup".equals(p) && !"sp".equals(p))) {
@@ -65,18 +67,8 @@ public record SweepSettings(
                 || widths.stream().distinct().count() != widths.size()) {
             throw new IllegalArgumentException("--widths must be distinct positive integers, got " + widths);
         }
-        if (seeds <= 0 || steps <= 0 || batch <= 0 || sequence <= 0 || layers <= 0 || headSize <= 0
-                || validBatches <= 0) {
-            throw new IllegalArgumentException(
-                    "--seeds, --steps, --batch, --sequence, --layers, --head-size and --valid-batches must be positive");
-        }
-        if ("gpt".equals(model)) {
-            for (int w : widths) {
-                if (w % headSize != 0) {
-                    throw new IllegalArgumentException(
-                            "GPT widths must be multiples of --head-size " + headSize + ", got " + w);
-                }
-            }
+        if (seeds <= 0 || steps <= 0 || batch <= 0 || validBatches <= 0) {
+            throw new IllegalArgumentException("--seeds, --steps, --batch and --valid-batches must be positive");
         }
         if (!List.of("adam", "adamw", "sgd").contains(optimizer)) {
             throw new IllegalArgumentException("Unknown --optimizer '" + optimizer + "': use adam, adamw or sgd");
@@ -87,32 +79,54 @@ public record SweepSettings(
         if (precision == null) {
             throw new IllegalArgumentException("the sweep's precision is missing");
         }
+        taskSettings = taskSettings == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(taskSettings));
         parametrizations = List.copyOf(parametrizations);
         widths = List.copyOf(widths.stream().sorted().toList());
         space = Map.copyOf(space);
+        data = data == null ? task : data;
+    }
+
+    /**
+     * Checks the settings against their task: every width and every searched hyperparameter.
+     *
+     * @param t the task, configured with {@link #taskSettings()}
+     * @throws IllegalArgumentException naming what the task refuses
+     */
+    public void check(MuTask t) {
+        widths.forEach(t::checkWidth);
+        java.util.Set<String> keys = new java.util.TreeSet<>();
+        for (String part : List.of("grid", "ranges")) {
+            if (space.get(part) instanceof Map<?, ?> m) {
+                m.keySet().forEach(k -> keys.add(String.valueOf(k)));
+            }
+        }
+        for (String key : keys) {
+            Hyperparameter h = Hyperparameter.of(key);
+            if (!t.hyperparameters().contains(h)) {
+                throw new IllegalArgumentException("The task " + t.name() + " does not accept " + key
+                        + "; it accepts " + t.hyperparameters());
+            }
+        }
     }
 
     /**
      * The definition stored with the trials: the same settings always give the same text. The
-     * precision is written only when it is not float32, so that stores of sweeps made before it
-     * was an option keep their definition.
+     * precision is written only when it is not float32.
      *
      * @return pretty-printed JSON with keys in a fixed order
      */
     public String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("kind", "mup-sweep");
-        m.put("model", model);
+        m.put("kind", KIND);
+        m.put("task", task);
+        if (!taskSettings.isEmpty()) {
+            m.put("taskSettings", taskSettings);
+        }
         m.put("parametrizations", parametrizations);
         m.put("widths", widths);
         m.put("seeds", seeds);
         m.put("steps", steps);
         m.put("batch", batch);
-        if ("gpt".equals(model)) {
-            m.put("sequence", sequence);
-            m.put("layers", layers);
-            m.put("headSize", headSize);
-        }
         m.put("optimizer", optimizer);
         m.put("beta1", beta1);
         m.put("beta2", beta2);
@@ -121,21 +135,38 @@ public record SweepSettings(
         if (precision != Precision.FP32) {
             m.put("precision", precision.toString());
         }
-        m.put("space", new java.util.TreeMap<>(space));
+        m.put("space", new TreeMap<>(space));
         return GSON.toJson(m);
     }
 
     /**
-     * Reads a stored definition.
+     * Whether a stored definition is one these settings wrote.
+     *
+     * @param json a store's definition
+     * @return true when {@link #fromJson} reads it
+     */
+    public static boolean isSettings(String json) {
+        try {
+            Map<String, Object> m = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
+            return m != null && KIND.equals(m.get("kind"));
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Reads a stored definition. Definitions written before tasks (with a {@code model} and its
+     * {@code sequence}, {@code layers} and {@code headSize}) are read as the example task of that
+     * name with those settings.
      *
      * @param json the text {@link #toJson()} wrote
      * @return the settings
-     * @throws IllegalArgumentException if it is not a sweep definition of this program
+     * @throws IllegalArgumentException if it is not a sweep definition of this kind
      */
     public static SweepSettings fromJson(String json) {
         Map<String, Object> m = GSON.fromJson(json, new TypeToken<Map<String, Object>>() {}.getType());
-        if (m == null || !"mup-sweep".equals(m.get("kind"))) {
-            throw new IllegalArgumentException("The store does not hold a sweep written by this program");
+        if (m == null || !KIND.equals(m.get("kind"))) {
+            throw new IllegalArgumentException("The store's definition is not a mup-workflow sweep");
         }
         @SuppressWarnings("unchecked")
         List<String> params = (List<String>) m.get("parametrizations");
@@ -143,16 +174,28 @@ public record SweepSettings(
         List<Double> widths = (List<Double>) m.get("widths");
         @SuppressWarnings("unchecked")
         Map<String, Object> space = (Map<String, Object>) m.get("space");
+        Map<String, String> settings = new TreeMap<>();
+        Object stored = m.get("taskSettings");
+        if (stored instanceof Map<?, ?> map) {
+            map.forEach((k, v) -> settings.put(String.valueOf(k), String.valueOf(v)));
+        }
+        String task = (String) m.get("task");
+        if (task == null) {
+            task = (String) m.get("model");
+            for (String key : List.of("sequence", "layers", "headSize")) {
+                if (m.get(key) instanceof Number n) {
+                    settings.put(key, String.valueOf(n.intValue()));
+                }
+            }
+        }
         return new SweepSettings(
-                (String) m.get("model"),
+                task,
+                settings,
                 params,
                 widths.stream().map(Double::intValue).toList(),
                 integer(m, "seeds", 1),
                 integer(m, "steps", 1),
                 integer(m, "batch", 1),
-                integer(m, "sequence", 1),
-                integer(m, "layers", 1),
-                integer(m, "headSize", 1),
                 (String) m.get("optimizer"),
                 ((Number) m.get("beta1")).doubleValue(),
                 ((Number) m.get("beta2")).doubleValue(),

@@ -21,12 +21,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The command-line contract: {@code parametrization --json} and the demo, and its bad input. */
-class CliTest {
+public class CliTest {
 
     /** Exit code, standard output and standard error of one run. */
-    record Run(int exitCode, String out, String err) {}
+    public record Run(int exitCode, String out, String err) {}
 
-    static Run run(String... args) {
+    public static Run run(String... args) {
         PrintStream oldOut = System.out;
         PrintStream oldErr = System.err;
         ByteArrayOutputStream out = new ByteArrayOutputStream();
@@ -103,7 +103,7 @@ class CliTest {
         assertRejected(new String[] {"parametrization", "--d-in", "0"}, "--d-in");
         assertRejected(new String[] {"parametrization", "--init", "bogus"}, "Invalid init mode 'bogus'");
         assertRejected(new String[] {"parametrization", "--optimizer", "rmsprop"}, "Unknown optimizer 'rmsprop'");
-        assertRejected(new String[] {"parametrization", "--model", "resnet"}, "Unknown --model 'resnet'");
+        assertRejected(new String[] {"parametrization", "--model", "resnet"}, "Unknown task 'resnet'");
         assertRejected(new String[] {"demo", "--widths", "64,0"}, "--widths");
         assertRejected(new String[] {"demo", "--steps", "0"}, "--steps, --batch and --lr must be positive");
         assertRejected(new String[] {"demo", "--lr", "-1"}, "--lr must be positive");
@@ -167,13 +167,13 @@ class CliTest {
         assertRejected(new String[] {"coord-check", "--steps", "0"}, "--steps");
         assertRejected(new String[] {"coord-check", "--lr", "-0.1"}, "--lr must be positive");
         assertRejected(new String[] {"coord-check", "--seeds", "0"}, "--seeds");
-        assertRejected(new String[] {"coord-check", "--model", "resnet"}, "Unknown --model 'resnet'");
+        assertRejected(new String[] {"coord-check", "--model", "resnet"}, "Unknown task 'resnet'");
         assertRejected(new String[] {"coord-check", "--text", "x.txt"}, "--text");
-        assertRejected(new String[] {"coord-check", "--tied-readout"}, "--tied-readout applies to the gpt model");
+        assertRejected(new String[] {"coord-check", "--tied-readout"}, "--tied-readout: mlp has no setting 'tiedReadout'");
         // a GPT text that is missing or not UTF-8 is bad input too, refused before any training
         String missing = dir.resolve("missing.txt").toString();
         assertRejected(new String[] {"coord-check", "--model", "gpt", "--text", missing},
-                "--text " + missing + ": no such text file");
+                "--text: " + missing + ": no such text file");
         Path binary = dir.resolve("binary.txt");
         Files.write(binary, new byte[] {(byte) 0xff, (byte) 0xfe, 0, 'x', (byte) 0xc3});
         assertRejected(new String[] {"coord-check", "--model", "gpt", "--text", binary.toString()},
@@ -187,7 +187,7 @@ class CliTest {
         Run r = run("coord-check", "--widths", "64,128", "--steps", "1", "--seeds", "1",
                 "--json", file.resolve("cc.json").toString());
         assertEquals(1, r.exitCode(), r.err());
-        assertTrue(r.err().contains("mup-examples coord-check: ") && r.err().contains("not-a-folder"), r.err());
+        assertTrue(r.err().contains("mup coord-check: ") && r.err().contains("not-a-folder"), r.err());
         assertTrue(!r.err().contains("\tat "), "no stack trace: " + r.err());
     }
 

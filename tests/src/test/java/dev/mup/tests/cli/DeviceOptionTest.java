@@ -53,7 +53,7 @@ class DeviceOptionTest {
         CliTest.Run r = CliTest.run(args);
         String command = String.join(" ", args);
         assertEquals(2, r.exitCode(), command + ": " + r.err());
-        assertEquals("mup-examples " + args[0] + ": " + message, r.err().strip(), command + ": one line");
+        assertEquals("mup " + args[0] + ": " + message, r.err().strip(), command + ": one line");
         assertTrue(r.out().isEmpty(), command + ": nothing on stdout: " + r.out());
         assertFalse(Files.exists(dir.resolve("sweep.db")), command + ": no store written");
     }
@@ -86,7 +86,7 @@ class DeviceOptionTest {
             CliTest.Run r = CliTest.run(args);
             assertEquals(2, r.exitCode(), r.err());
             assertTrue(r.err().contains("Unknown --device 'tpu': use cpu, gpu, gpu:N or auto"), r.err());
-            assertTrue(r.err().contains("Usage: mup-examples " + args[0]), r.err());
+            assertTrue(r.err().contains("Usage: mup " + args[0]), r.err());
         }
         CliTest.Run r = CliTest.run("demo", "--precision", "fp8");
         assertEquals(2, r.exitCode(), r.err());

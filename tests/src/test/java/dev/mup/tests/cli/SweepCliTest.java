@@ -46,7 +46,7 @@ class SweepCliTest {
         assertRejectedBeforeWriting(sweep("--random", "0", "--range", "log2Lr=-10:-6"), "positive number of points");
         assertRejectedBeforeWriting(sweep("--grid", "log2Lr=-8", "--random", "3"), "not both");
         assertRejectedBeforeWriting(CliTest.run("sweep", "--model", "resnet", "--grid", "log2Lr=-8", "--store", store()),
-                "Unknown --model 'resnet'");
+                "Unknown task 'resnet'");
         CliTest.Run r = CliTest.run("sweep", "--grid", "log2Lr=-8", "--store", "mysql://localhost/x");
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("jdbc:sqlite:"), r.err());

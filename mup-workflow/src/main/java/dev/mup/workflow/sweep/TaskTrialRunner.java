@@ -1,7 +1,5 @@
-package dev.mup.examples.sweep;
+package dev.mup.workflow.sweep;
 
-import dev.mup.workflow.sweep.Hyperparameter;
-import dev.mup.workflow.sweep.SweepSettings;
 import ai.djl.Device;
 import ai.djl.Model;
 import ai.djl.engine.Engine;
@@ -9,19 +7,12 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import ai.djl.training.DefaultTrainingConfig;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.Trainer;
-import ai.djl.training.loss.Loss;
 import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
-import dev.mup.examples.data.TeacherTask;
-import dev.mup.examples.gpt.CharCorpus;
-import dev.mup.examples.gpt.GptMuP;
-import dev.mup.examples.gpt.SequenceLoss;
-import dev.mup.examples.mlp.MlpMuP;
 import dev.mup.runtime.InitMode;
 import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
@@ -29,57 +20,42 @@ import dev.mup.runtime.Parametrization;
 import dev.mup.runtime.WeightDecayMode;
 import dev.mup.runtime.precision.Precision;
 import dev.mup.runtime.precision.TrainingStep;
-import dev.mup.workflow.sweep.TrialResult;
-import dev.mup.workflow.sweep.TrialRunner;
-import dev.mup.workflow.sweep.TrialSpec;
+import dev.mup.workflow.task.MuTask;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 
 /**
- * Trains one trial of a sweep: builds the example model at the trial's width in its
- * parametrization with its hyperparameters, trains it for the sweep's steps and measures the
- * training loss (mean of the last tenth of the steps) and the validation loss (mean over held-out
+ * Trains one trial of a sweep on a task: builds the task's model at the trial's width in its
+ * parametrization with its hyperparameters (engine seeded with the trial's seed), trains it for
+ * the sweep's steps on the task's training batches of that seed and measures the training loss
+ * (mean of the last tenth of the steps) and the validation loss (mean over the task's held-out
  * batches). A loss that becomes NaN or infinite stops the trial early; the store records it as
- * diverged. Every array of a trial (model, optimizer state, batches) lives on the trainer's
- * device; in mixed precision a step whose float16 gradients overflow is skipped, as usual.
+ * diverged. Every array of a trial lives on the runner's device; in mixed precision a step whose
+ * float16 gradients overflow is skipped, as usual.
  */
-public final class TrialTrainer implements TrialRunner {
+public final class TaskTrialRunner implements TrialRunner {
 
-    /** MLP input features. */
-    static final int FEATURES = 32;
-    /** MLP classes. */
-    static final int CLASSES = 10;
-    /** Seed of the MLP's teacher: the task is the same in every trial. */
-    static final long TEACHER_SEED = 1234;
-
+    private final MuTask task;
     private final SweepSettings settings;
-    private final CharCorpus corpus;
-    private final TeacherTask teacher;
     private final Device device;
     private final Precision precision;
 
     /**
-     * Creates the trainer of a sweep.
+     * Creates the runner of a sweep.
      *
+     * @param task the task, configured as the sweep's {@link SweepSettings#taskSettings()} say
      * @param settings the sweep
-     * @param corpus the text, for the GPT; {@code null} for the MLP
      * @param device where trials train
      * @param precision the arithmetic they train in (a sweep trains in its own,
      *     {@link SweepSettings#precision()}; a transfer may choose)
      */
-    public TrialTrainer(SweepSettings settings, CharCorpus corpus, Device device, Precision precision) {
-        this.settings = settings;
-        this.corpus = corpus;
-        this.device = device;
-        this.precision = precision;
-        if ("gpt".equals(settings.model()) && corpus == null) {
-            throw new IllegalArgumentException("the GPT needs a text");
-        }
-        this.teacher = "mlp".equals(settings.model())
-                ? TeacherTask.generate((settings.steps() + settings.validBatches()) * settings.batch(),
-                        FEATURES, CLASSES, TEACHER_SEED)
-                : null;
+    public TaskTrialRunner(MuTask task, SweepSettings settings, Device device, Precision precision) {
+        this.task = Objects.requireNonNull(task, "task");
+        this.settings = Objects.requireNonNull(settings, "settings");
+        this.device = device != null ? device : Engine.getInstance().defaultDevice();
+        this.precision = Objects.requireNonNull(precision, "precision");
     }
 
     @Override
@@ -93,17 +69,17 @@ public final class TrialTrainer implements TrialRunner {
         double valid;
         try (NDManager manager = NDManager.newBaseManager(device);
                 Model model = Model.newInstance("trial", device)) {
-            MuModel block = build(options, spec.width(), manager);
+            MuModel block = task.model(spec.width(), options);
+            block.initialize(manager, DataType.FLOAT32, task.inputShapes(settings.batch()));
             model.setBlock(precision.apply(block));
             Optimizer optimizer = optimizer(block, (float) lr, h);
-            Loss loss = "gpt".equals(settings.model()) ? new SequenceLoss() : Loss.softmaxCrossEntropyLoss();
-            DefaultTrainingConfig config = new DefaultTrainingConfig(loss)
+            DefaultTrainingConfig config = new DefaultTrainingConfig(task.loss())
                     .optOptimizer(optimizer)
                     .optDevices(new Device[] {device});
             try (Trainer trainer = model.newTrainer(config)) {
                 for (int step = 0; step < settings.steps(); step++) {
                     try (NDManager batchManager = manager.newSubManager()) {
-                        NDList[] batch = trainBatch(batchManager, spec.seed(), step);
+                        NDList[] batch = task.trainingBatch(batchManager, settings.batch(), spec.seed(), step);
                         float value;
                         try (GradientCollector collector = trainer.newGradientCollector()) {
                             NDList predictions = trainer.forward(batch[0]);
@@ -133,7 +109,7 @@ public final class TrialTrainer implements TrialRunner {
      * @param spec the trial
      * @return its parametrization, init and multipliers
      */
-    MuOptions options(TrialSpec spec) {
+    public static MuOptions options(TrialSpec spec) {
         Map<String, Double> h = spec.hyperparameters();
         MuOptions.Builder b = MuOptions.builder()
                 .parametrization("sp".equals(spec.parametrization()) ? Parametrization.SP : Parametrization.MUP)
@@ -147,18 +123,6 @@ public final class TrialTrainer implements TrialRunner {
             b.attentionMultiplier(attention);
         }
         return b.build();
-    }
-
-    private MuModel build(MuOptions options, int width, NDManager manager) {
-        if ("gpt".equals(settings.model())) {
-            GptMuP gpt = new GptMuP(options, corpus.vocabulary(), settings.sequence(), settings.layers(),
-                    width, settings.headSize());
-            gpt.initialize(manager, DataType.FLOAT32, new Shape(settings.batch(), settings.sequence()));
-            return gpt;
-        }
-        MlpMuP mlp = new MlpMuP(options, width, FEATURES, CLASSES);
-        mlp.initialize(manager, DataType.FLOAT32, new Shape(settings.batch(), FEATURES));
-        return mlp;
     }
 
     private Optimizer optimizer(MuModel model, float lr, Map<String, Double> h) {
@@ -184,28 +148,11 @@ public final class TrialTrainer implements TrialRunner {
         }
     }
 
-    private NDList[] trainBatch(NDManager manager, long seed, int step) {
-        if ("gpt".equals(settings.model())) {
-            return corpus.trainBatch(manager, settings.batch(), settings.sequence(), seed, step);
-        }
-        return teacherBatch(manager, step);
-    }
-
-    private NDList[] teacherBatch(NDManager manager, int index) {
-        int b = settings.batch();
-        return new NDList[] {
-            new NDList(manager.create(teacher.inputs(index * b, b), new Shape(b, FEATURES))),
-            new NDList(manager.create(teacher.labels(index * b, b)))
-        };
-    }
-
     private double validate(Trainer trainer, NDManager manager) {
         double sum = 0;
         for (int i = 0; i < settings.validBatches(); i++) {
             try (NDManager batchManager = manager.newSubManager()) {
-                NDList[] batch = "gpt".equals(settings.model())
-                        ? corpus.validBatch(batchManager, settings.batch(), settings.sequence(), i)
-                        : teacherBatch(batchManager, settings.steps() + i);
+                NDList[] batch = task.validationBatch(batchManager, settings.batch(), i);
                 NDList predictions = trainer.evaluate(batch[0]);
                 sum += trainer.getLoss().evaluate(batch[1], predictions).getFloat();
             }

@@ -1,4 +1,4 @@
-package dev.mup.cli;
+package dev.mup.examples.cli;
 
 import dev.mup.examples.gpt.CharCorpus;
 import java.io.IOException;

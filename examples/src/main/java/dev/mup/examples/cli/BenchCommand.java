@@ -1,5 +1,7 @@
-package dev.mup.cli;
+package dev.mup.examples.cli;
 
+import dev.mup.cli.DeviceOption;
+import dev.mup.cli.OptimizerChoice;
 import dev.mup.examples.bench.BenchResult;
 import dev.mup.examples.bench.BenchSettings;
 import dev.mup.examples.bench.StepBench;

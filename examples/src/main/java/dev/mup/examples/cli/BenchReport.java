@@ -1,4 +1,4 @@
-package dev.mup.cli;
+package dev.mup.examples.cli;
 
 import dev.mup.runtime.TextTable;
 import com.google.gson.GsonBuilder;

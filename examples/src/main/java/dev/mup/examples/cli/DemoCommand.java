@@ -1,5 +1,7 @@
-package dev.mup.cli;
+package dev.mup.examples.cli;
 
+import dev.mup.cli.DeviceOption;
+import dev.mup.cli.OptimizerChoice;
 import dev.mup.runtime.TextTable;
 import ai.djl.Device;
 import ai.djl.engine.Engine;
@@ -93,7 +95,7 @@ final class DemoCommand implements Callable<Integer> {
                 if (width == widths.get(widths.size() - 1)) {
                     out.printf("μP table at width %d (base %d), %s:%n", width,
                             model.muParametrization().widths().get("width").base(), optimizer);
-                    out.println(ParametrizationCommand.toTable(
+                    out.println(dev.mup.runtime.MuParametrization.table(
                             model.muParametrization().report(optimizer.rule(), optimizer.decay())));
                 }
                 int w = width;
