@@ -40,9 +40,10 @@ class InstallationIT {
 
     private static Path project;
     private static String classpath;
+    private static Result commands;
 
     @BeforeAll
-    static void buildUserProject() throws IOException, InterruptedException {
+    static void buildAndRunUserProject() throws IOException, InterruptedException {
         Path work = Path.of(property("mup.workDir"));
         deleteRecursively(work);
         project = work.resolve("user-project");
@@ -52,37 +53,88 @@ class InstallationIT {
         Files.createDirectories(parent);
         Files.copy(Path.of(property("mup.userProjectParent")), parent.resolve("pom.xml"));
 
-        String block = installationBlock(Files.readString(Path.of(property("mup.readme"))));
-        Files.writeString(project.resolve("pom.xml"), userPom(block));
+        String readme = Files.readString(Path.of(property("mup.readme")));
+        Files.writeString(project.resolve("pom.xml"), userPom(installationBlock(readme, "xml")));
 
+        // `mvn` as the README's commands call it, with this build's repositories
         String settings = readResource("/settings.xml")
                 .replace("@REAL_REPOSITORY@", Path.of(property("mup.localRepository")).toUri().toString());
         Path settingsFile = work.resolve("settings.xml");
         Files.writeString(settingsFile, settings);
+        Path bin = Files.createDirectories(work.resolve("bin"));
+        Path mvn = bin.resolve("mvn");
+        Files.writeString(mvn, "#!/bin/sh\nexec '" + Path.of(property("mup.mavenHome"), "bin", "mvn")
+                + "' -s '" + settingsFile + "' -Dmaven.repo.local='" + property("mup.itRepository") + "' \"$@\"\n");
+        mvn.toFile().setExecutable(true);
 
-        Result build = run(
-                project,
-                List.of(
-                        Path.of(property("mup.mavenHome"), "bin", "mvn").toString(),
-                        "-B",
-                        "-s", settingsFile.toString(),
-                        "-Dmaven.repo.local=" + property("mup.itRepository"),
-                        "package",
-                        "dependency:build-classpath",
-                        "-Dmdep.outputFile=target/classpath.txt"));
-        assertEquals(0, build.exit, () -> "the user project does not build:\n" + build.tail());
+        // the README's commands, verbatim, traced (set -x) so that each command's output can be told apart
+        Path script = work.resolve("readme-commands.sh");
+        Files.writeString(script, installationBlock(readme, "bash"));
+        commands = run(project, List.of("bash", "-e", "-o", "pipefail", "-x", script.toString()),
+                bin + java.io.File.pathSeparator + System.getenv("PATH"));
+        classpath = project.resolve("target/classes") + java.io.File.pathSeparator
+                + (Files.exists(project.resolve("target/classpath.txt"))
+                        ? Files.readString(project.resolve("target/classpath.txt")).strip() : "");
+    }
+
+    @Test
+    @Order(0)
+    void readmeCommandsSucceed() {
+        assertEquals(0, commands.exit, () -> "the README's commands failed on the user project:\n" + commands.tail());
         assertTrue(
                 Files.exists(project.resolve(
                         "target/generated-sources/annotations/com/example/classifier/ClassifierMuP.java")),
                 "the processor generated no ClassifierMuP");
-        classpath = project.resolve("target/classes") + java.io.File.pathSeparator
-                + Files.readString(project.resolve("target/classpath.txt")).strip();
+    }
+
+    @Test
+    @Order(1)
+    void noTestLibraryReachesTheUsersClasspath() {
+        for (String jar : classpath.split(java.io.File.pathSeparator)) {
+            assertTrue(!jar.contains("/org/junit/") && !jar.contains("/org/opentest4j/"),
+                    "a test library reaches the user's classpath: " + jar);
+        }
+    }
+
+    @Test
+    @Order(3)
+    void parametrizationListsTheUsersModel() {
+        String out = outputOf("mup parametrization");
+        for (String parameter : List.of("embed.weight", "hidden1.weight", "hidden2.weight", "head.weight")) {
+            assertTrue(out.contains(parameter), () -> "no " + parameter + " in:\n" + out);
+        }
+    }
+
+    @Test
+    @Order(4)
+    void coordinateCheckIsFlatUnderMuPAndNotUnderSp() {
+        String mup = outputOf("mup coord-check --task $TASK --widths");
+        assertTrue(mup.contains("Verdict: FLAT."), () -> "μP coordinate check not FLAT:\n" + mup);
+        String sp = outputOf("mup coord-check --task $TASK --param sp");
+        assertTrue(sp.contains("Verdict: NOT FLAT"), () -> "SP coordinate check not NOT FLAT:\n" + sp);
+    }
+
+    @Test
+    @Order(5)
+    void sweepReportAndTransferRun() throws IOException {
+        String sweep = outputOf("mup sweep");
+        assertTrue(sweep.contains("12 trials (0 diverged)"), () -> "sweep:\n" + sweep);
+        String reportOut = outputOf("mup report");
+        assertTrue(reportOut.contains("Sweep of com.example.classifier.ClassifierTask"), reportOut);
+        String report = Files.readString(project.resolve("target/report.json"));
+        assertEquals(4, com.google.gson.JsonParser.parseString(report).getAsJsonObject().getAsJsonArray("optima").size(),
+                () -> "an optimum per parametrization and width: " + report);
+        String transfer = Files.readString(project.resolve("target/transfer.json"));
+        assertTrue(transfer.contains("\"task\": \"com.example.classifier.ClassifierTask\""), transfer);
+        assertEquals(2, transfer.split("\"targetValidationLoss\"", -1).length - 1,
+                () -> "μP and SP verified at the target width: " + transfer);
+        assertTrue(!transfer.contains("\"targetDiverged\": true"), transfer);
     }
 
     @Test
     @Order(1)
     void blockImportsThisBuildsBom() throws IOException {
-        String block = installationBlock(Files.readString(Path.of(property("mup.readme"))));
+        String block = installationBlock(Files.readString(Path.of(property("mup.readme"))), "xml");
         Matcher bom = Pattern.compile(
                         "<artifactId>mup-bom</artifactId>\\s*<version>([^<]+)</version>")
                 .matcher(block);
@@ -126,6 +178,27 @@ class InstallationIT {
 
     // ---------------------------------------------------------------------------------------
 
+    /**
+     * The output of the README command whose traced line ({@code + mup ...}) starts with
+     * {@code start}: everything up to the next top-level command.
+     */
+    private static String outputOf(String start) {
+        String traced = "+ " + start.replace("$TASK", "com.example.classifier.ClassifierTask");
+        String[] lines = commands.output.split("\n");
+        StringBuilder out = new StringBuilder();
+        boolean in = false;
+        for (String line : lines) {
+            if (line.startsWith("+ ") && !line.startsWith("+ java ")) { // a top-level command, not mup()'s body
+                in = line.startsWith(traced);
+            }
+            if (in) {
+                out.append(line).append('\n');
+            }
+        }
+        assertTrue(out.length() > 0, () -> "the README's commands ran no '" + start + "':\n" + commands.tail());
+        return out.toString();
+    }
+
     /** Runs a class of the user project with its Maven runtime classpath, offline. */
     private static Result java(String mainClass, String... args) throws IOException, InterruptedException {
         List<String> command = new ArrayList<>();
@@ -135,23 +208,25 @@ class InstallationIT {
         command.add(classpath);
         command.add(mainClass);
         command.addAll(List.of(args));
-        return run(project, command);
+        return run(project, command, System.getenv("PATH"));
     }
 
     /**
-     * The first {@code xml} code block of the README's "Installation" section.
+     * The first code block in a language ({@code xml}, {@code bash}) of the README's
+     * "Installation" section.
      *
      * @throws AssertionError when there is none
      */
-    static String installationBlock(String readme) {
+    static String installationBlock(String readme, String language) {
         int section = readme.indexOf("\n## Installation\n");
         assertTrue(section >= 0, "README.md has no '## Installation' section");
         int next = readme.indexOf("\n## ", section + 1);
         String text = readme.substring(section, next < 0 ? readme.length() : next);
-        int start = text.indexOf("```xml\n");
-        assertTrue(start >= 0, "the Installation section has no ```xml block");
+        String fence = "```" + language + "\n";
+        int start = text.indexOf(fence);
+        assertTrue(start >= 0, "the Installation section has no " + fence.strip() + " block");
         int end = text.indexOf("\n```", start);
-        return text.substring(start + "```xml\n".length(), end + 1);
+        return text.substring(start + fence.length(), end + 1);
     }
 
     /** The user project's pom: coordinates, the harness parent, then the README's block verbatim. */
@@ -201,13 +276,14 @@ class InstallationIT {
         }
     }
 
-    static Result run(Path directory, List<String> command) throws IOException, InterruptedException {
+    static Result run(Path directory, List<String> command, String path) throws IOException, InterruptedException {
         Path log = Files.createTempFile(directory.getParent(), "run", ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
                 .directory(directory.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(log.toFile());
         builder.environment().put("JAVA_HOME", System.getProperty("java.home"));
+        builder.environment().put("PATH", Path.of(System.getProperty("java.home"), "bin") + java.io.File.pathSeparator + path);
         Process process = builder.start();
         if (!process.waitFor(TIMEOUT_MINUTES, TimeUnit.MINUTES)) {
             process.destroyForcibly();
