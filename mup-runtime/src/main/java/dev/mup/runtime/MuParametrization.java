@@ -307,7 +307,25 @@ public final class MuParametrization {
      * @throws IllegalStateException when the model is not initialized
      */
     public String toJson(UpdateRule updateRule, WeightDecayMode decay) {
-        return ParametrizationJson.toJson(this, updateRule, decay);
+        return toJson(updateRule, decay, DecayTargets.ALL);
+    }
+
+    /**
+     * The μP table as JSON (see {@link #toJson(UpdateRule, WeightDecayMode)}) with weight decay
+     * only on the chosen parameters: excluded parameters have {@code weightDecayMultiplier} 0, and
+     * {@code weightDecayTargets} names the choice. Every parameter also carries its
+     * {@code epsilonMultiplier} (Adam's ε relative to the global one), {@code depthMultiplier} and
+     * {@code residualBlock}; {@code depth} gives the model's depth and residual multiplier (null
+     * without {@code @Depth}).
+     *
+     * @param updateRule the optimizer family the learning rates are for
+     * @param decay how weight decay is applied
+     * @param targets which parameters decay
+     * @return the JSON text
+     * @throws IllegalStateException when the model is not initialized
+     */
+    public String toJson(UpdateRule updateRule, WeightDecayMode decay, DecayTargets targets) {
+        return ParametrizationJson.toJson(this, updateRule, decay, targets);
     }
 
     /**

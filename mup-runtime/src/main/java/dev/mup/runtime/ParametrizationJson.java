@@ -11,13 +11,14 @@ final class ParametrizationJson {
 
     private ParametrizationJson() {}
 
-    static String toJson(MuParametrization p, UpdateRule updateRule, WeightDecayMode decay) {
+    static String toJson(MuParametrization p, UpdateRule updateRule, WeightDecayMode decay, DecayTargets targets) {
         MuOptions options = p.options();
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("model", p.modelName());
         root.put("parametrization", options.parametrization().name());
         root.put("updateRule", updateRule.name());
         root.put("weightDecayMode", decay.name());
+        root.put("weightDecayTargets", targets.toString());
 
         List<Map<String, Object>> widths = new ArrayList<>();
         for (WidthDimension w : p.widths().values()) {
@@ -29,6 +30,15 @@ final class ParametrizationJson {
             widths.add(m);
         }
         root.put("widths", widths);
+        root.put("depth", p.depth().map(d -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", d.name());
+            m.put("value", d.value());
+            m.put("base", d.base());
+            m.put("multiplier", d.multiplier());
+            m.put("residualMultiplier", p.residualMultiplier());
+            return m;
+        }).orElse(null));
 
         Map<String, Object> o = new LinkedHashMap<>();
         o.put("parametrization", options.parametrization().name());
@@ -41,13 +51,18 @@ final class ParametrizationJson {
         o.put("attentionMultiplier", options.attentionMultiplier().isPresent()
                 ? options.attentionMultiplier().getAsDouble() : null);
         o.put("zeroInitQuery", options.zeroInitQuery());
+        o.put("attentionScaling", options.attentionScaling().name());
+        o.put("depthExponent", options.depthExponent());
+        o.put("baseDepth", options.baseDepth().isPresent() ? options.baseDepth().getAsInt() : null);
+        o.put("epsilonScaling", options.epsilonScaling().name());
         root.put("options", o);
 
         List<Map<String, Object>> parameters = new ArrayList<>();
-        for (ParameterReport r : p.report(updateRule, decay)) {
+        for (ParameterReport r : p.report(updateRule, decay, targets)) {
             MuParameter q = r.parameter();
             ParameterScaling s = r.scaling();
-            InitSpec init = p.rule().initSpec(q);
+            // a parameter kept unscaled on purpose is drawn by its own layer's initializer
+            InitSpec init = q.parameterClass() == ParameterClass.UNSCALED ? null : p.rule().initSpec(q);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("name", q.name());
             m.put("layer", q.layer());
@@ -59,12 +74,15 @@ final class ParametrizationJson {
             m.put("fanOut", q.fanOut());
             m.put("fanInMultiplier", q.fanInMultiplier());
             m.put("fanOutMultiplier", q.fanOutMultiplier());
-            m.put("initDistribution", init.distribution().name());
+            m.put("initDistribution", init == null ? null : init.distribution().name());
             m.put("initStd", s.initStd());
-            m.put("initConstant", init.constant());
+            m.put("initConstant", init == null ? null : init.constant());
             m.put("forwardMultiplier", s.forwardMultiplier());
             m.put("lrMultiplier", s.lrMultiplier());
             m.put("weightDecayMultiplier", s.weightDecayMultiplier());
+            m.put("epsilonMultiplier", s.epsilonMultiplier());
+            m.put("depthMultiplier", q.depthMultiplier());
+            m.put("residualBlock", q.residualBlock());
             parameters.add(m);
         }
         root.put("parameters", parameters);

@@ -114,6 +114,55 @@ class ParametrizationJsonTest {
     }
 
     @Test
+    void theExportedTableShowsWeightDecayTargetsEpsilonAndDepth() {
+        CharCorpus corpus = CharCorpus.builtIn();
+        try (NDManager manager = NDManager.newBaseManager()) {
+            MuOptions options = MuOptions.builder()
+                    .depthExponent(1.0)
+                    .epsilonScaling(dev.mup.runtime.EpsilonScaling.HIDDEN)
+                    .build();
+            // width 128 (m_N = 2), depth 4 over the GPT's base depth 2 (m_L = 2)
+            GptMuP gpt = new GptMuP(options, corpus.vocabulary(), 16, 4, 128, 16);
+            gpt.initialize(manager, DataType.FLOAT32, new Shape(2, 16));
+            MuParametrization p = gpt.muParametrization();
+            JsonObject json = JsonParser.parseString(p.toJson(UpdateRule.ADAM, WeightDecayMode.DECOUPLED,
+                    dev.mup.runtime.DecayTargets.MATRICES)).getAsJsonObject();
+            assertEquals("MATRICES", json.get("weightDecayTargets").getAsString().replaceAll(".*(MATRICES).*", "$1"));
+            JsonObject depth = json.getAsJsonObject("depth");
+            assertEquals(2.0, depth.get("multiplier").getAsDouble());
+            assertEquals(0.5, depth.get("residualMultiplier").getAsDouble(), 1e-15, "m_L^(-α) with α = 1");
+            assertEquals(1.0, json.getAsJsonObject("options").get("depthExponent").getAsDouble());
+            List<ParameterReport> report = p.report(UpdateRule.ADAM, WeightDecayMode.DECOUPLED,
+                    dev.mup.runtime.DecayTargets.MATRICES);
+            JsonArray parameters = json.getAsJsonArray("parameters");
+            assertEquals(report.size(), parameters.size());
+            boolean sawBias = false;
+            for (int k = 0; k < report.size(); k++) {
+                ParameterReport r = report.get(k);
+                JsonObject o = parameters.get(k).getAsJsonObject();
+                assertEquals(r.scaling().weightDecayMultiplier(), o.get("weightDecayMultiplier").getAsDouble(),
+                        r.parameter().name());
+                assertEquals(r.scaling().epsilonMultiplier(), o.get("epsilonMultiplier").getAsDouble(),
+                        r.parameter().name());
+                assertEquals(r.parameter().residualBlock(), o.get("residualBlock").getAsBoolean());
+                if (r.parameter().kind() == dev.mup.runtime.ParameterKind.BIAS) {
+                    sawBias = true;
+                    assertEquals(0.0, o.get("weightDecayMultiplier").getAsDouble(), "biases do not decay");
+                }
+            }
+            assertTrue(sawBias);
+            // a hidden matrix in a block: ε · m_N⁻¹ · m_L^(−α) = 1/2 · 1/2
+            JsonObject up = null;
+            for (var e : parameters) {
+                if (e.getAsJsonObject().get("name").getAsString().equals("blocks.1.up.weight")) {
+                    up = e.getAsJsonObject();
+                }
+            }
+            assertEquals(0.25, up.get("epsilonMultiplier").getAsDouble(), 1e-15);
+        }
+    }
+
+    @Test
     void theGptTableListsEveryParameterAndItsAttentionScales() {
         CharCorpus corpus = CharCorpus.builtIn();
         try (NDManager manager = NDManager.newBaseManager()) {
