@@ -207,6 +207,52 @@ public final class SweepWorker {
     }
 
     /**
+     * Runs one given trial until it is recorded, by this call or by another worker: claims it
+     * ({@link TrialStore#claim(long, String, Duration)}) and trains it while renewing its lease;
+     * while another worker holds it under a live lease, waits, polling, and takes it over when
+     * that lease expires. For schedulers that make each trial a task of its own (Spark): a retried
+     * or speculative copy of the task records nothing twice, and the task returns only once its
+     * trial is finished, so none is lost. Sets the thread's intra-op threads when
+     * {@link #withThreadsPerTrial(int)} gave a count.
+     *
+     * @param id the trial's id in the store
+     * @return true when this call recorded the trial, false when another worker did
+     * @throws IllegalArgumentException when the store has no trial with that id
+     * @throws Exception what the runner threw; the trial is released to other workers first
+     */
+    public boolean runTrial(long id) throws Exception {
+        if (store.trial(id).isEmpty()) {
+            throw new IllegalArgumentException("the trial store " + store + " has no trial " + id);
+        }
+        if (threadsPerTrial > 0) {
+            EngineThreads.setIntraOp(threadsPerTrial);
+        }
+        ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "mup-sweep-lease-" + workerId);
+            t.setDaemon(true);
+            return t;
+        });
+        try {
+            while (true) {
+                Optional<ClaimedTrial> claimed = store.claim(id, workerId, lease);
+                if (claimed.isPresent()) {
+                    if (runClaimed(claimed.get(), renewer, listener)) {
+                        return true;
+                    }
+                    continue; // lost the lease while training: whoever holds it now records it, or we retake it
+                }
+                if (store.trial(id).orElseThrow().status().finished()) {
+                    return false;
+                }
+                listener.waiting(store.progress());
+                Thread.sleep(pollInterval.toMillis());
+            }
+        } finally {
+            renewer.shutdownNow();
+        }
+    }
+
+    /**
      * {@link #parallelism} claim loops on their own threads. When one fails, the others finish
      * the trial they train and stop; the first failure is thrown, the others added to it.
      */
