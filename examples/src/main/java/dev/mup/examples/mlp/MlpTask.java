@@ -13,7 +13,8 @@ import java.util.Map;
 /**
  * The example MLP ({@code features → width → width → classes}, base width 64) on the built-in
  * teacher task: training batches are consecutive examples of teacher seed 1234 (whatever the
- * trial's seed), validation batches are held-out inputs of the same teacher. Settings:
+ * trial's seed); a sweep's trial is validated on the examples that follow its training batches,
+ * other held-out batches are inputs of another seed for the same teacher. Settings:
  * {@code features} (default 32) and {@code classes} (default 10). Short name {@code mlp}.
  */
 public class MlpTask implements MuTask {
@@ -66,6 +67,15 @@ public class MlpTask implements MuTask {
     public NDList[] validationBatch(NDManager manager, int batch, int index) {
         valid = enough(valid, (index + 1) * batch, VALIDATION_SEED);
         return batch(valid, manager, index * batch, batch);
+    }
+
+    /**
+     * The examples of the training stream that follow the run's training batches: held out from
+     * that run, as the sweeps of the example MLP have always validated.
+     */
+    @Override
+    public NDList[] validationBatch(NDManager manager, int batch, int trainedSteps, int index) {
+        return trainingBatch(manager, batch, 0, trainedSteps + index);
     }
 
     /** The data drawn so far, extended to at least {@code samples} (a prefix never changes). */

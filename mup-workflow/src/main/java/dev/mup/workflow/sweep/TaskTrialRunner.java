@@ -186,7 +186,7 @@ public final class TaskTrialRunner implements TrialRunner {
             try (NDManager batchManager = manager.newSubManager()) {
                 NDList[] batch;
                 synchronized (task) {
-                    batch = task.validationBatch(batchManager, settings.batch(), i);
+                    batch = task.validationBatch(batchManager, settings.batch(), settings.steps(), i);
                 }
                 NDList predictions = trainer.evaluate(batch[0]);
                 sum += trainer.getLoss().evaluate(batch[1], predictions).getFloat();

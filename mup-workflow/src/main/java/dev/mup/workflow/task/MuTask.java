@@ -113,6 +113,21 @@ public interface MuTask {
     NDList[] validationBatch(NDManager manager, int batch, int index);
 
     /**
+     * The held-out batch a run that trained {@code trainedSteps} steps is validated on. By default
+     * {@link #validationBatch(NDManager, int, int)}, whatever the steps; a task whose held-out
+     * examples are the ones its training stream would have given next overrides this.
+     *
+     * @param manager owns the arrays (on the training device)
+     * @param batch examples per batch
+     * @param trainedSteps the steps the run trained
+     * @param index the 0-based index of the validation batch
+     * @return inputs and labels
+     */
+    default NDList[] validationBatch(NDManager manager, int batch, int trainedSteps, int index) {
+        return validationBatch(manager, batch, index);
+    }
+
+    /**
      * The training loss.
      *
      * @return softmax cross-entropy by default

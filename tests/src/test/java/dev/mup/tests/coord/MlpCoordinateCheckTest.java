@@ -3,11 +3,12 @@ package dev.mup.tests.coord;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mup.examples.mlp.MlpCoordinateCheck;
+import dev.mup.examples.mlp.MlpTask;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.Parametrization;
 import dev.mup.runtime.UpdateRule;
 import dev.mup.runtime.coord.CoordinateCheckResult;
+import dev.mup.workflow.coord.TaskCoordinateCheck;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -23,7 +24,8 @@ class MlpCoordinateCheckTest {
 
     private static CoordinateCheckResult check(Parametrization parametrization) {
         MuOptions options = MuOptions.builder().parametrization(parametrization).build();
-        return MlpCoordinateCheck.create(options, UpdateRule.ADAM, 0.01f, WIDTHS, 4, 2).run((d, t) -> {});
+        return TaskCoordinateCheck.builder(new MlpTask()).options(options).optimizer(UpdateRule.ADAM)
+                .learningRate(0.01f).widths(WIDTHS).steps(4).seeds(2).build().run((d, t) -> {});
     }
 
     @Test

@@ -3,13 +3,14 @@ package dev.mup.tests.gpt;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.mup.examples.gpt.CharCorpus;
-import dev.mup.examples.gpt.GptCoordinateCheck;
+import dev.mup.examples.gpt.GptTask;
+import dev.mup.examples.gpt.TiedGptTask;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.Parametrization;
 import dev.mup.runtime.UpdateRule;
 import dev.mup.runtime.coord.CoordinateCheckResult;
 import dev.mup.tests.support.SharedData;
+import dev.mup.workflow.coord.TaskCoordinateCheck;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,10 +34,11 @@ class GptCoordinateCheckTest {
 
     private static CoordinateCheckResult check(
             Parametrization parametrization, boolean tiedReadout, List<Integer> widths) throws IOException {
-        CharCorpus corpus = CharCorpus.read(SharedData.tinyShakespeare());
+        GptTask task = tiedReadout ? new TiedGptTask() : new GptTask();
+        task.configure("text", SharedData.tinyShakespeare().toString());
         MuOptions options = MuOptions.builder().parametrization(parametrization).build();
-        return GptCoordinateCheck.create(corpus, options, UpdateRule.ADAM, LR, widths, 4, 2, tiedReadout)
-                .run((d, t) -> {});
+        return TaskCoordinateCheck.builder(task).options(options).optimizer(UpdateRule.ADAM).learningRate(LR)
+                .widths(widths).steps(4).seeds(2).build().run((d, t) -> {});
     }
 
     /** Layers whose output lives in the hidden (width-sized) space: every Linear but the readout. */
