@@ -82,6 +82,38 @@ class ParallelSweepTest {
     }
 
     @Test
+    void theSweepCommandTakesParallel(@TempDir Path dir) throws Exception {
+        String url = "jdbc:sqlite:" + dir.resolve("cli.db");
+        String[] sweep = {"sweep", "--task", "mlp", "--param", "mup", "--widths", "32", "--steps", "5", "--batch", "8",
+            "--valid-batches", "1", "--grid", "log2Lr=-9,-8,-7", "--store", url};
+        assertEquals(2, quietly(concat(sweep, "--parallel", "0")), "--parallel 0 is refused");
+        assertEquals(0, quietly(concat(sweep, "--parallel", "2")));
+        try (TrialStore store = TrialStore.open(url)) {
+            assertEquals(3, store.progress().completed());
+            store.trials().forEach(r -> assertEquals(1, r.attempts(), r.spec().key()));
+        }
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] all = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, all, a.length, b.length);
+        return all;
+    }
+
+    private static int quietly(String... args) {
+        java.io.PrintStream out = System.out;
+        java.io.PrintStream err = System.err;
+        try {
+            System.setOut(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            System.setErr(new java.io.PrintStream(java.io.OutputStream.nullOutputStream()));
+            return dev.mup.cli.MupCli.run(args);
+        } finally {
+            System.setOut(out);
+            System.setErr(err);
+        }
+    }
+
+    @Test
     void eachTrialThreadTrainsWithItsOwnShareOfTheEngineThreads(@TempDir Path dir) throws Exception {
         MlpTask task = new MlpTask();
         SearchSpace space = SearchSpace.grid(List.of("log2Lr=-10:-7:1"));
