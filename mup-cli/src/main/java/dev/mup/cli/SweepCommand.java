@@ -110,6 +110,10 @@ final class SweepCommand implements Callable<Integer> {
             description = "Seconds a claimed trial stays this worker's without renewal (default 300).")
     int leaseSeconds;
 
+    @Option(names = "--parallel", defaultValue = "1",
+            description = "Trials this worker trains at once, each with its share of the engine's threads (default 1).")
+    int parallel;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String[]> aliases = new LinkedHashMap<>();
@@ -132,6 +136,9 @@ final class SweepCommand implements Callable<Integer> {
             }
             if (leaseSeconds <= 0) {
                 throw new IllegalArgumentException("--lease must be positive");
+            }
+            if (parallel < 1) {
+                throw new IllegalArgumentException("--parallel must be at least 1, got " + parallel);
             }
             settings = new SweepSettings(tasks.name(), task.settings(), params, widths, seeds, steps,
                     batch != null ? batch : task.batchSize(), optimizer, beta1, beta2, task.data(), validBatches,
@@ -158,7 +165,7 @@ final class SweepCommand implements Callable<Integer> {
         }
         try (TrialStore trialStore = opened) {
             finished = Sweep.run(trialStore, task, settings, space, name, Duration.ofSeconds(leaseSeconds),
-                    devices.device(), bar);
+                    devices.device(), bar, parallel);
             progress = trialStore.progress();
         } finally {
             bar.finish();

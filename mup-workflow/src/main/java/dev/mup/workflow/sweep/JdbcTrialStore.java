@@ -383,6 +383,38 @@ final class JdbcTrialStore implements TrialStore {
     }
 
     @Override
+    public synchronized Optional<ClaimedTrial> claim(long id, String worker, Duration lease) {
+        if (worker == null || worker.isBlank()) {
+            throw new IllegalArgumentException("the worker's name must not be blank");
+        }
+        long leaseMillis = leaseMillis(lease);
+        String token = UUID.randomUUID().toString();
+        return write("claim trial " + id, c -> {
+            // One conditional update: PostgreSQL re-checks the condition once it holds the row,
+            // SQLite runs it under the write lock, so two claimants never both succeed.
+            try (PreparedStatement s = c.prepareStatement("UPDATE " + TRIALS
+                    + " SET status = 'RUNNING', worker = ?, token = ?, lease_until = " + dialect.nowMillis() + " + ?,"
+                    + " attempts = attempts + 1 WHERE id = ? AND (status = 'PENDING'"
+                    + " OR (status = 'RUNNING' AND lease_until < " + dialect.nowMillis() + "))")) {
+                s.setString(1, worker);
+                s.setString(2, token);
+                s.setLong(3, leaseMillis);
+                s.setLong(4, id);
+                if (s.executeUpdate() != 1) {
+                    return Optional.<ClaimedTrial>empty();
+                }
+            }
+            try (PreparedStatement s = c.prepareStatement("SELECT key FROM " + TRIALS + " WHERE id = ?")) {
+                s.setLong(1, id);
+                try (ResultSet r = s.executeQuery()) {
+                    r.next();
+                    return Optional.of(new ClaimedTrial(id, TrialSpec.parseKey(r.getString(1)), worker, token));
+                }
+            }
+        });
+    }
+
+    @Override
     public synchronized boolean renew(ClaimedTrial trial, Duration lease) {
         Objects.requireNonNull(trial, "trial");
         long leaseMillis = leaseMillis(lease);

@@ -66,9 +66,32 @@ public final class Sweep {
      */
     public static int run(TrialStore store, MuTask task, SweepSettings settings, SearchSpace space,
             String workerId, Duration lease, Device device, SweepListener listener) throws Exception {
+        return run(store, task, settings, space, workerId, lease, device, listener, 1);
+    }
+
+    /**
+     * As {@link #run(TrialStore, MuTask, SweepSettings, SearchSpace, String, Duration, Device,
+     * SweepListener)}, training up to {@code parallel} trials at once, each with its share of the
+     * engine's intra-op threads ({@link SweepWorker#withParallelism(int)}).
+     *
+     * @param store the shared store
+     * @param task the task, configured as {@code settings.taskSettings()} say
+     * @param settings the sweep
+     * @param space its search space
+     * @param workerId this worker's name in the store
+     * @param lease how long a claimed trial stays this worker's without renewal
+     * @param device where trials train; null for the engine's default
+     * @param listener hears progress; null for none
+     * @param parallel how many trials train at once, at least 1
+     * @return the trials this worker ran
+     * @throws IllegalArgumentException when the task refuses a width or a hyperparameter, or parallel is below 1
+     * @throws Exception when the store fails or a trial throws
+     */
+    public static int run(TrialStore store, MuTask task, SweepSettings settings, SearchSpace space,
+            String workerId, Duration lease, Device device, SweepListener listener, int parallel) throws Exception {
         settings.check(task);
         store.initialize(settings.toJson(), trials(settings, space.points()));
         TaskTrialRunner runner = new TaskTrialRunner(task, settings, device, settings.precision());
-        return new SweepWorker(store, workerId, lease, runner, listener).run();
+        return new SweepWorker(store, workerId, lease, runner, listener).withParallelism(parallel).run();
     }
 }

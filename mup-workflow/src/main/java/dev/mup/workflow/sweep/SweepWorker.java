@@ -3,9 +3,16 @@ package dev.mup.workflow.sweep;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -23,6 +30,10 @@ import java.util.concurrent.TimeUnit;
  *             spec -> train(spec), SweepListener.NONE).run();
  * }
  * }</pre>
+ *
+ * <p>{@link #withParallelism(int)} trains several trials at once in one worker, each on its own
+ * thread with its share of the engine's intra-op threads (see {@link EngineThreads}); the runner
+ * must then be safe to call from several threads, as {@link TaskTrialRunner} is.
  */
 public final class SweepWorker {
 
@@ -35,6 +46,8 @@ public final class SweepWorker {
     private final TrialRunner runner;
     private final SweepListener listener;
     private final Duration pollInterval;
+    private final int parallelism;
+    private final int threadsPerTrial;
 
     /**
      * A worker that polls, while it waits for other workers' trials, every quarter lease
@@ -62,6 +75,20 @@ public final class SweepWorker {
      */
     public SweepWorker(TrialStore store, String workerId, Duration lease, TrialRunner runner, SweepListener listener,
             Duration pollInterval) {
+        this(store, workerId, lease, runner, listener, pollInterval, 1, 0);
+    }
+
+    private SweepWorker(TrialStore store, String workerId, Duration lease, TrialRunner runner, SweepListener listener,
+            Duration pollInterval, int parallelism, int threadsPerTrial) {
+        if (parallelism < 1) {
+            throw new IllegalArgumentException("a worker trains at least 1 trial at a time, got --parallel " + parallelism);
+        }
+        if (threadsPerTrial < 0) {
+            throw new IllegalArgumentException("threads per trial must be at least 1 (or 0 for the engine's share),"
+                    + " got " + threadsPerTrial);
+        }
+        this.parallelism = parallelism;
+        this.threadsPerTrial = threadsPerTrial;
         this.store = Objects.requireNonNull(store, "store");
         this.runner = Objects.requireNonNull(runner, "runner");
         this.listener = listener == null ? SweepListener.NONE : listener;
@@ -78,6 +105,43 @@ public final class SweepWorker {
             throw new IllegalArgumentException("the poll interval must be positive, got " + pollInterval);
         }
         this.pollInterval = pollInterval;
+    }
+
+    /**
+     * This worker, training up to {@code trials} trials at once, each on its own thread. Unless
+     * {@link #withThreadsPerTrial(int)} says otherwise, each trial gets
+     * {@code max(1, intra-op threads / trials)} of the engine's intra-op threads (the count of the
+     * thread that calls {@link #run()}: by default libtorch's, or {@code -Dai.djl.pytorch.num_threads}).
+     * The trials share this worker's store, whose methods are serialized; claims are short.
+     *
+     * @param trials how many trials train at once, at least 1
+     * @return the new worker
+     * @throws IllegalArgumentException when trials is below 1
+     */
+    public SweepWorker withParallelism(int trials) {
+        return new SweepWorker(store, workerId, lease, runner, listener, pollInterval, trials, threadsPerTrial);
+    }
+
+    /**
+     * This worker, with each trial's thread set to this many intra-op threads of the engine before
+     * it trains (PyTorch only; other engines ignore it). With one trial at a time and no count
+     * given, the worker leaves the engine's threads as they are.
+     *
+     * @param threads at least 1; 0 for the default share
+     * @return the new worker
+     * @throws IllegalArgumentException when threads is negative
+     */
+    public SweepWorker withThreadsPerTrial(int threads) {
+        return new SweepWorker(store, workerId, lease, runner, listener, pollInterval, parallelism, threads);
+    }
+
+    /**
+     * How many trials this worker trains at once.
+     *
+     * @return at least 1
+     */
+    public int parallelism() {
+        return parallelism;
     }
 
     private static Duration defaultPoll(Duration lease) {
@@ -118,36 +182,156 @@ public final class SweepWorker {
             throw new IllegalStateException("the trial store " + store
                     + " holds no sweep: initialize it with the sweep's definition and trials before running workers");
         }
-        listener.started(store.progress());
+        int threads = threadsPerTrial;
+        if (threads == 0 && parallelism > 1) {
+            threads = Math.max(1, EngineThreads.intraOp().orElse(parallelism) / parallelism);
+        }
+        SweepListener heard = parallelism > 1 ? new SerializedListener(listener) : listener;
+        heard.started(store.progress());
         ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(task -> {
             Thread t = new Thread(task, "mup-sweep-lease-" + workerId);
             t.setDaemon(true);
             return t;
         });
-        int finished = 0;
+        try {
+            if (parallelism == 1) {
+                if (threads > 0) {
+                    EngineThreads.setIntraOp(threads);
+                }
+                return claimAndRun(renewer, heard, new AtomicBoolean());
+            }
+            return runParallel(renewer, heard, threads);
+        } finally {
+            renewer.shutdownNow();
+        }
+    }
+
+    /**
+     * Runs one given trial until it is recorded, by this call or by another worker: claims it
+     * ({@link TrialStore#claim(long, String, Duration)}) and trains it while renewing its lease;
+     * while another worker holds it under a live lease, waits, polling, and takes it over when
+     * that lease expires. For schedulers that make each trial a task of its own (Spark): a retried
+     * or speculative copy of the task records nothing twice, and the task returns only once its
+     * trial is finished, so none is lost. Sets the thread's intra-op threads when
+     * {@link #withThreadsPerTrial(int)} gave a count.
+     *
+     * @param id the trial's id in the store
+     * @return true when this call recorded the trial, false when another worker did
+     * @throws IllegalArgumentException when the store has no trial with that id
+     * @throws Exception what the runner threw; the trial is released to other workers first
+     */
+    public boolean runTrial(long id) throws Exception {
+        if (store.trial(id).isEmpty()) {
+            throw new IllegalArgumentException("the trial store " + store + " has no trial " + id);
+        }
+        if (threadsPerTrial > 0) {
+            EngineThreads.setIntraOp(threadsPerTrial);
+        }
+        ScheduledExecutorService renewer = Executors.newSingleThreadScheduledExecutor(task -> {
+            Thread t = new Thread(task, "mup-sweep-lease-" + workerId);
+            t.setDaemon(true);
+            return t;
+        });
         try {
             while (true) {
-                Optional<ClaimedTrial> claimed = store.claim(workerId, lease);
-                if (claimed.isEmpty()) {
-                    SweepProgress progress = store.progress();
-                    if (progress.finished()) {
-                        return finished;
+                Optional<ClaimedTrial> claimed = store.claim(id, workerId, lease);
+                if (claimed.isPresent()) {
+                    if (runClaimed(claimed.get(), renewer, listener)) {
+                        return true;
                     }
-                    listener.waiting(progress);
-                    Thread.sleep(pollInterval.toMillis());
-                    continue;
+                    continue; // lost the lease while training: whoever holds it now records it, or we retake it
                 }
-                if (runClaimed(claimed.get(), renewer)) {
-                    finished++;
+                if (store.trial(id).orElseThrow().status().finished()) {
+                    return false;
                 }
+                listener.waiting(store.progress());
+                Thread.sleep(pollInterval.toMillis());
             }
         } finally {
             renewer.shutdownNow();
         }
     }
 
+    /**
+     * {@link #parallelism} claim loops on their own threads. When one fails, the others finish
+     * the trial they train and stop; the first failure is thrown, the others added to it.
+     */
+    private int runParallel(ScheduledExecutorService renewer, SweepListener heard, int threads) throws Exception {
+        AtomicInteger next = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(parallelism, task -> {
+            Thread t = new Thread(task, "mup-sweep-trial-" + workerId + "-" + next.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        AtomicBoolean stop = new AtomicBoolean();
+        List<Future<Integer>> loops = new ArrayList<>();
+        try {
+            for (int i = 0; i < parallelism; i++) {
+                loops.add(pool.submit(() -> {
+                    try {
+                        EngineThreads.setIntraOp(threads);
+                        return claimAndRun(renewer, heard, stop);
+                    } catch (Throwable t) {
+                        stop.set(true);
+                        throw t;
+                    }
+                }));
+            }
+            int finished = 0;
+            Exception failure = null;
+            for (Future<Integer> loop : loops) {
+                try {
+                    finished += loop.get();
+                } catch (ExecutionException e) {
+                    Throwable cause = e.getCause();
+                    if (cause instanceof Error error) {
+                        throw error;
+                    }
+                    Exception thrown = cause instanceof Exception ex ? ex : e;
+                    if (failure == null) {
+                        failure = thrown;
+                    } else {
+                        failure.addSuppressed(thrown);
+                    }
+                }
+            }
+            if (failure != null) {
+                throw failure;
+            }
+            return finished;
+        } catch (InterruptedException e) {
+            stop.set(true);
+            throw e;
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    /** One claim loop: claims and runs trials until the sweep is finished or stop is set. */
+    private int claimAndRun(ScheduledExecutorService renewer, SweepListener heard, AtomicBoolean stop)
+            throws Exception {
+        int finished = 0;
+        while (!stop.get()) {
+            Optional<ClaimedTrial> claimed = store.claim(workerId, lease);
+            if (claimed.isEmpty()) {
+                SweepProgress progress = store.progress();
+                if (progress.finished()) {
+                    return finished;
+                }
+                heard.waiting(progress);
+                Thread.sleep(pollInterval.toMillis());
+                continue;
+            }
+            if (runClaimed(claimed.get(), renewer, heard)) {
+                finished++;
+            }
+        }
+        return finished;
+    }
+
     /** Runs one claimed trial while renewing its lease; returns whether its result was recorded. */
-    private boolean runClaimed(ClaimedTrial trial, ScheduledExecutorService renewer) throws Exception {
+    private boolean runClaimed(ClaimedTrial trial, ScheduledExecutorService renewer, SweepListener listener)
+            throws Exception {
         long period = Math.max(1, lease.toMillis() / 3);
         ScheduledFuture<?> renewal = renewer.scheduleAtFixedRate(() -> renewQuietly(trial),
                 period, period, TimeUnit.MILLISECONDS);
@@ -185,6 +369,41 @@ public final class SweepWorker {
         } catch (RuntimeException e) {
             // A failed renewal (a database hiccup) is retried at the next period; if the lease
             // expires meanwhile, completing reports the trial lost instead of recording it twice.
+        }
+    }
+
+    /** A listener that hears one event at a time, for workers that train trials in parallel. */
+    private static final class SerializedListener implements SweepListener {
+
+        private final SweepListener delegate;
+
+        SerializedListener(SweepListener delegate) {
+            this.delegate = delegate;
+        }
+
+        @Override
+        public synchronized void started(SweepProgress progress) {
+            delegate.started(progress);
+        }
+
+        @Override
+        public synchronized void trialStarted(ClaimedTrial trial, SweepProgress progress) {
+            delegate.trialStarted(trial, progress);
+        }
+
+        @Override
+        public synchronized void trialFinished(TrialRecord record, SweepProgress progress) {
+            delegate.trialFinished(record, progress);
+        }
+
+        @Override
+        public synchronized void trialLost(ClaimedTrial trial, SweepProgress progress) {
+            delegate.trialLost(trial, progress);
+        }
+
+        @Override
+        public synchronized void waiting(SweepProgress progress) {
+            delegate.waiting(progress);
         }
     }
 }

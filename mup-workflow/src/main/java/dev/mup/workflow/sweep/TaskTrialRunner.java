@@ -34,8 +34,30 @@ import java.util.Objects;
  * batches). A loss that becomes NaN or infinite stops the trial early; the store records it as
  * diverged. Every array of a trial lives on the runner's device; in mixed precision a step whose
  * float16 gradients overflow is skipped, as usual.
+ *
+ * <p>Safe to call from several threads at once ({@link SweepWorker#withParallelism(int)}, or
+ * several Spark tasks in one executor): the engine's random generator is process-wide, so seeding
+ * it and initializing the model happen under one lock per JVM, and the task's batches are made
+ * one at a time (a task need not be thread-safe). DJL's PyTorch engine also allows only one
+ * gradient collector per process, so forward and backward passes take turns; optimizer steps,
+ * batches and validation run concurrently. A trial's losses do not depend on what trains beside it.
  */
 public final class TaskTrialRunner implements TrialRunner {
+
+    /**
+     * Held while a trial seeds the engine's random generator (one per process in every DJL engine)
+     * and draws its initial weights, so that concurrent trials draw from their own seed.
+     */
+    private static final Object ENGINE_RANDOM = new Object();
+
+    /**
+     * Held while a trial records and back-propagates a step: DJL 0.35.1's PyTorch engine allows
+     * one {@link GradientCollector} per process at a time (a static flag in
+     * {@code PtGradientCollector}; a second one throws "A PtGradientCollector is already
+     * collecting"). Forward and backward of concurrent trials therefore take turns; their data,
+     * optimizer steps and validation run side by side.
+     */
+    private static final Object GRADIENTS = new Object();
 
     private final MuTask task;
     private final SweepSettings settings;
@@ -64,13 +86,18 @@ public final class TaskTrialRunner implements TrialRunner {
         Map<String, Double> h = spec.hyperparameters();
         double lr = Math.pow(2, value(h, Hyperparameter.LOG2_LR));
         MuOptions options = options(spec);
-        Engine.getInstance().setRandomSeed((int) spec.seed());
         List<Float> losses = new ArrayList<>();
         double valid;
         try (NDManager manager = NDManager.newBaseManager(device);
                 Model model = Model.newInstance("trial", device)) {
-            MuModel block = task.model(spec.width(), options);
-            block.initialize(manager, DataType.FLOAT32, task.inputShapes(settings.batch()));
+            MuModel block;
+            synchronized (ENGINE_RANDOM) {
+                Engine.getInstance().setRandomSeed((int) spec.seed());
+                synchronized (task) {
+                    block = task.model(spec.width(), options);
+                }
+                block.initialize(manager, DataType.FLOAT32, task.inputShapes(settings.batch()));
+            }
             model.setBlock(precision.apply(block));
             Optimizer optimizer = optimizer(block, (float) lr, h);
             DefaultTrainingConfig config = new DefaultTrainingConfig(task.loss())
@@ -79,16 +106,21 @@ public final class TaskTrialRunner implements TrialRunner {
             try (Trainer trainer = model.newTrainer(config)) {
                 for (int step = 0; step < settings.steps(); step++) {
                     try (NDManager batchManager = manager.newSubManager()) {
-                        NDList[] batch = task.trainingBatch(batchManager, settings.batch(), spec.seed(), step);
+                        NDList[] batch;
+                        synchronized (task) {
+                            batch = task.trainingBatch(batchManager, settings.batch(), spec.seed(), step);
+                        }
                         float value;
-                        try (GradientCollector collector = trainer.newGradientCollector()) {
-                            NDList predictions = trainer.forward(batch[0]);
-                            NDArray l = trainer.getLoss().evaluate(batch[1], predictions);
-                            value = l.getFloat();
-                            if (!Float.isFinite(value)) {
-                                return new TrialResult(Double.NaN, Double.NaN, step + 1, seconds(start));
+                        synchronized (GRADIENTS) {
+                            try (GradientCollector collector = trainer.newGradientCollector()) {
+                                NDList predictions = trainer.forward(batch[0]);
+                                NDArray l = trainer.getLoss().evaluate(batch[1], predictions);
+                                value = l.getFloat();
+                                if (!Float.isFinite(value)) {
+                                    return new TrialResult(Double.NaN, Double.NaN, step + 1, seconds(start));
+                                }
+                                TrainingStep.backward(trainer, collector, l);
                             }
-                            TrainingStep.backward(trainer, collector, l);
                         }
                         TrainingStep.step(trainer);
                         losses.add(value);
@@ -152,7 +184,10 @@ public final class TaskTrialRunner implements TrialRunner {
         double sum = 0;
         for (int i = 0; i < settings.validBatches(); i++) {
             try (NDManager batchManager = manager.newSubManager()) {
-                NDList[] batch = task.validationBatch(batchManager, settings.batch(), settings.steps(), i);
+                NDList[] batch;
+                synchronized (task) {
+                    batch = task.validationBatch(batchManager, settings.batch(), settings.steps(), i);
+                }
                 NDList predictions = trainer.evaluate(batch[0]);
                 sum += trainer.getLoss().evaluate(batch[1], predictions).getFloat();
             }

@@ -72,6 +72,22 @@ public interface TrialStore extends AutoCloseable {
     Optional<ClaimedTrial> claim(String worker, Duration lease);
 
     /**
+     * Claims one given trial, as {@link #claim(String, Duration)} claims the first claimable one:
+     * only when it is pending, or running under a lease that expired. For schedulers that give
+     * each trial to a task of their own (Spark): a retried or speculative copy of the task finds
+     * the trial held or finished and does not train it again.
+     *
+     * @param id the trial's id
+     * @param worker who claims, recorded with the trial
+     * @param lease how long the claim holds without renewal, positive
+     * @return the claim, or empty when the trial is finished, held under a live lease, or unknown
+     * @throws UnsupportedOperationException when this store cannot claim a given trial
+     */
+    default Optional<ClaimedTrial> claim(long id, String worker, Duration lease) {
+        throw new UnsupportedOperationException(this + " cannot claim a given trial; use a JDBC store (TrialStore.open)");
+    }
+
+    /**
      * Extends a claim's lease to {@code now + lease}.
      *
      * @param trial the claim

@@ -495,4 +495,53 @@ abstract class SweepStoreContract {
             assertNull(store.trial(2).orElse(null));
         }
     }
+
+    @Test
+    void aGivenTrialIsClaimedOnlyWhenPendingOrItsLeaseExpired() throws Exception {
+        try (TrialStore store = TrialStore.open(url)) {
+            store.initialize(DEFINITION, grid(3));
+            ClaimedTrial first = store.claim(2, "a", Duration.ofMillis(300)).orElseThrow();
+            assertEquals(2, first.id());
+            assertEquals(grid(3).get(1), first.spec());
+            assertTrue(store.claim(2, "b", Duration.ofMinutes(1)).isEmpty(), "held under a live lease");
+            Thread.sleep(600);
+            ClaimedTrial second = store.claim(2, "b", Duration.ofMinutes(1)).orElseThrow(); // a's lease expired
+            assertFalse(store.complete(first, new TrialResult(1, 1, 1, 0)), "the stale claim records nothing");
+            assertTrue(store.complete(second, new TrialResult(1, 1, 1, 0)));
+            assertTrue(store.claim(2, "c", Duration.ofMinutes(1)).isEmpty(), "finished");
+            assertTrue(store.claim(99, "c", Duration.ofMinutes(1)).isEmpty(), "no such trial");
+            TrialRecord r = store.trial(2).orElseThrow();
+            assertEquals(2, r.attempts());
+            assertEquals("b", r.worker());
+            assertEquals(1, store.progress().completed());
+            assertEquals(2, store.progress().pending(), "the other trials are untouched");
+        }
+    }
+
+    @Test
+    void runTrialWaitsForAnotherWorkersClaimAndRecordsNothingTwice() throws Exception {
+        try (TrialStore store = TrialStore.open(url); TrialStore other = TrialStore.open(url)) {
+            store.initialize(DEFINITION, grid(2));
+            ClaimedTrial held = other.claim(1, "other", Duration.ofMinutes(1)).orElseThrow();
+            AtomicInteger trained = new AtomicInteger();
+            SweepWorker worker = new SweepWorker(store, "spark-task", Duration.ofMinutes(1), spec -> {
+                trained.incrementAndGet();
+                return new TrialResult(2, 2, 1, 0);
+            }, SweepListener.NONE, Duration.ofMillis(20));
+            ExecutorService pool = Executors.newSingleThreadExecutor();
+            try {
+                Future<Boolean> copy = pool.submit(() -> worker.runTrial(1));
+                Thread.sleep(200);
+                assertFalse(copy.isDone(), "waits while the other claim is live");
+                assertTrue(other.complete(held, new TrialResult(1, 1, 1, 0)));
+                assertFalse(copy.get(30, TimeUnit.SECONDS), "the other worker recorded it");
+            } finally {
+                pool.shutdownNow();
+            }
+            assertEquals(0, trained.get(), "not trained again");
+            assertTrue(worker.runTrial(2), "a pending trial is trained and recorded");
+            assertEquals(1, trained.get());
+            assertEquals(2, store.progress().completed());
+        }
+    }
 }
