@@ -19,8 +19,8 @@ public final class MuAdam extends MuOptimizer {
 
     private MuAdam(Builder builder) {
         super(builder, UpdateRule.ADAM);
-        this.beta1 = builder.beta1;
-        this.beta2 = builder.beta2;
+        this.beta1 = builder.beta1();
+        this.beta2 = builder.beta2();
         this.epsilon = builder.epsilon;
     }
 
@@ -130,35 +130,11 @@ public final class MuAdam extends MuOptimizer {
     }
 
     /** Builds {@link MuAdam}. */
-    public static final class Builder extends BaseBuilder<Builder> {
-        private double beta1 = 0.9;
-        private double beta2 = 0.999;
+    public static final class Builder extends MomentBuilder<Builder> {
         private double epsilon = 1e-8;
 
         private Builder(MuModel model) {
-            super(model);
-        }
-
-        /**
-         * Sets β1, the decay of the first moment.
-         *
-         * @param beta1 in [0, 1)
-         * @return this builder
-         */
-        public Builder optBeta1(double beta1) {
-            this.beta1 = unitInterval(beta1, "beta1");
-            return this;
-        }
-
-        /**
-         * Sets β2, the decay of the second moment.
-         *
-         * @param beta2 in [0, 1)
-         * @return this builder
-         */
-        public Builder optBeta2(double beta2) {
-            this.beta2 = unitInterval(beta2, "beta2");
-            return this;
+            super(model, 0.9, 0.999);
         }
 
         /**
@@ -190,13 +166,6 @@ public final class MuAdam extends MuOptimizer {
         public MuAdam build() {
             checkModel();
             return new MuAdam(this);
-        }
-
-        private static double unitInterval(double value, String name) {
-            if (!(value >= 0 && value < 1)) {
-                throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
-            }
-            return value;
         }
     }
 }

@@ -33,8 +33,8 @@ public final class MuAdamAtan2 extends MuOptimizer {
 
     private MuAdamAtan2(Builder builder) {
         super(builder, UpdateRule.ADAM);
-        this.beta1 = builder.beta1;
-        this.beta2 = builder.beta2;
+        this.beta1 = builder.beta1();
+        this.beta2 = builder.beta2();
         this.a = builder.a;
         this.b = builder.b;
     }
@@ -117,36 +117,12 @@ public final class MuAdamAtan2 extends MuOptimizer {
     }
 
     /** Builds {@link MuAdamAtan2}. */
-    public static final class Builder extends BaseBuilder<Builder> {
-        private double beta1 = 0.9;
-        private double beta2 = 0.999;
+    public static final class Builder extends MomentBuilder<Builder> {
         private double a = 1.27;
         private double b = 1.0;
 
         private Builder(MuModel model) {
-            super(model);
-        }
-
-        /**
-         * Sets β1, the decay of the first moment.
-         *
-         * @param beta1 in [0, 1)
-         * @return this builder
-         */
-        public Builder optBeta1(double beta1) {
-            this.beta1 = unitInterval(beta1, "beta1");
-            return this;
-        }
-
-        /**
-         * Sets β2, the decay of the second moment.
-         *
-         * @param beta2 in [0, 1)
-         * @return this builder
-         */
-        public Builder optBeta2(double beta2) {
-            this.beta2 = unitInterval(beta2, "beta2");
-            return this;
+            super(model, 0.9, 0.999);
         }
 
         /**
@@ -187,13 +163,6 @@ public final class MuAdamAtan2 extends MuOptimizer {
         public MuAdamAtan2 build() {
             checkModel();
             return new MuAdamAtan2(this);
-        }
-
-        private static double unitInterval(double value, String name) {
-            if (!(value >= 0 && value < 1)) {
-                throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
-            }
-            return value;
         }
 
         private static double positive(double value, String name) {

@@ -597,4 +597,77 @@ public abstract class MuOptimizer extends Optimizer {
             }
         }
     }
+
+    /**
+     * Settings of the Adam-family μP optimizers (Adam, AdamW, Adam-atan2), which keep moving
+     * averages of the gradient and of its square: their decays β1 and β2, each in [0, 1).
+     *
+     * @param <B> the concrete builder
+     */
+    public abstract static class MomentBuilder<B extends MomentBuilder<B>> extends BaseBuilder<B> {
+        private double beta1;
+        private double beta2;
+
+        /**
+         * A builder with the optimizer's default decays.
+         *
+         * @param model the μP model whose parameters it updates
+         * @param beta1 the default β1
+         * @param beta2 the default β2
+         */
+        protected MomentBuilder(MuModel model, double beta1, double beta2) {
+            super(model);
+            this.beta1 = beta1;
+            this.beta2 = beta2;
+        }
+
+        /**
+         * Sets β1, the decay of the first moment.
+         *
+         * @param beta1 in [0, 1)
+         * @return this builder
+         * @throws IllegalArgumentException outside [0, 1)
+         */
+        public B optBeta1(double beta1) {
+            this.beta1 = unitInterval(beta1, "beta1");
+            return self();
+        }
+
+        /**
+         * Sets β2, the decay of the second moment.
+         *
+         * @param beta2 in [0, 1)
+         * @return this builder
+         * @throws IllegalArgumentException outside [0, 1)
+         */
+        public B optBeta2(double beta2) {
+            this.beta2 = unitInterval(beta2, "beta2");
+            return self();
+        }
+
+        /**
+         * β1.
+         *
+         * @return the decay of the first moment
+         */
+        protected double beta1() {
+            return beta1;
+        }
+
+        /**
+         * β2.
+         *
+         * @return the decay of the second moment
+         */
+        protected double beta2() {
+            return beta2;
+        }
+
+        private static double unitInterval(double value, String name) {
+            if (!(value >= 0 && value < 1)) {
+                throw new IllegalArgumentException(name + " must be in [0, 1), got " + value);
+            }
+            return value;
+        }
+    }
 }
