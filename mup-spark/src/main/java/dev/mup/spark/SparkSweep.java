@@ -61,7 +61,9 @@ public final class SparkSweep {
 
     /**
      * Writes the sweep to the store (or checks that it holds it) and runs its unfinished trials
-     * as Spark tasks, one partition per trial.
+     * as Spark tasks, one partition per trial. When a trial fails more often than Spark retries a
+     * task, the job fails with Spark's {@code org.apache.spark.SparkException}, which Spark's Java
+     * API throws without declaring it.
      *
      * @param sc the Spark context; the executors must have the task class and its dependencies
      *     (the application jar)
@@ -72,7 +74,6 @@ public final class SparkSweep {
      *     waits this long before a retry trains it again
      * @return the outcome
      * @throws IllegalArgumentException when the task refuses a width or a hyperparameter
-     * @throws org.apache.spark.SparkException when a trial fails more often than Spark retries
      */
     public static Outcome run(JavaSparkContext sc, String storeUrl, SweepSettings settings, SearchSpace space,
             Duration lease) {
