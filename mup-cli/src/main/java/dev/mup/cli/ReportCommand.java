@@ -161,6 +161,17 @@ final class ReportCommand implements Callable<Integer> {
         }
         b.append(table);
         for (String param : analysis.parametrizations()) {
+            for (int width : analysis.widths(param)) {
+                if (analysis.optimumAtGridEdge(param, width)) {
+                    b.append(String.format(Locale.ROOT, "Warning: the %s optimum at width %d (log2 lr %s) is on"
+                                    + " the edge of the grid: the best learning rate may lie beyond it, so the"
+                                    + " shift, the regret and the verdict below are not to be trusted; widen the"
+                                    + " grid (--grid log2Lr=LO:HI:STEP) past it%n",
+                            label(param), width, TextTable.format(analysis.optimum(param, width).orElseThrow().log2Lr())));
+                }
+            }
+        }
+        for (String param : analysis.parametrizations()) {
             OptionalInt shift = analysis.shift(param);
             OptionalDouble fitted = analysis.fittedShift(param);
             OptionalDouble regret = analysis.maxRelativeRegret(param);

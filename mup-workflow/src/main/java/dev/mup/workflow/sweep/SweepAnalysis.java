@@ -353,6 +353,24 @@ public final class SweepAnalysis {
     }
 
     /**
+     * Whether the grid optimum of a curve is the lowest or the highest learning rate swept: then
+     * the true optimum may lie beyond the grid, and neither the shift nor the regret can be
+     * trusted until the grid is widened.
+     *
+     * @param param the parametrization
+     * @param width the width
+     * @return true when the optimum sits on an end of the swept learning rates
+     */
+    public boolean optimumAtGridEdge(String param, int width) {
+        java.util.Optional<Optimum> o = optimum(param, width);
+        if (o.isEmpty() || lrGrid.size() < 2) {
+            return false;
+        }
+        double x = o.get().log2Lr();
+        return x == lrGrid.get(0) || x == lrGrid.get(lrGrid.size() - 1);
+    }
+
+    /**
      * The proxy of a parametrization: its narrowest width with a finite optimum.
      *
      * @param param the parametrization
@@ -482,6 +500,7 @@ public final class SweepAnalysis {
             m.put("fittedLog2Lr", fit.log2Lr());
             m.put("fittedLoss", fit.loss());
             m.put("fitted", fit.interpolated());
+            m.put("atGridEdge", optimumAtGridEdge(o.param(), o.width()));
             optima.add(m);
         }
         Map<String, Object> shift = new LinkedHashMap<>();

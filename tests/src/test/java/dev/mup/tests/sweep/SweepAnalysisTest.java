@@ -54,6 +54,8 @@ class SweepAnalysisTest {
         SweepAnalysis.FittedOptimum edge = analysis.fittedOptimum("mup", 64).orElseThrow();
         assertFalse(edge.interpolated());
         assertEquals(-4.0, edge.log2Lr());
+        assertTrue(analysis.optimumAtGridEdge("mup", 64), "the best learning rate is the highest swept");
+        assertFalse(analysis.optimumAtGridEdge("mup", 128));
         SweepAnalysis.FittedOptimum nextToDiverged = analysis.fittedOptimum("mup", 128).orElseThrow();
         assertFalse(nextToDiverged.interpolated());
         assertEquals(-6.0, nextToDiverged.log2Lr());
