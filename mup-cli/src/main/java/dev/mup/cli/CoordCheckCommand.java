@@ -54,7 +54,9 @@ final class CoordCheckCommand implements Callable<Integer> {
     @Option(names = "--lr", defaultValue = "0.01", description = "Learning rate (default 0.01).")
     float lr;
 
-    @Option(names = "--optimizer", defaultValue = "adam", description = "adam or sgd.")
+    @Option(names = "--optimizer", defaultValue = "adam",
+            description = "adam, sgd, adam-atan2, lion (or lion-independent); the adam-decoupled and"
+                    + " adam-independent weight-decay variants train as adam here (no weight decay).")
     OptimizerChoice optimizer;
 
     @Option(names = "--seeds", defaultValue = "3", description = "Seeds averaged over (default 3).")
@@ -75,6 +77,13 @@ final class CoordCheckCommand implements Callable<Integer> {
 
     @Option(names = "--plot", description = "Draw the check to this PNG file.")
     Path plot;
+
+    @Mixin EpsilonOption epsilons;
+
+    @Option(names = "--epsilon-probe", arity = "0..1", fallbackValue = "10", paramLabel = "K",
+            description = "Also print, per width and step, the fraction of hidden-weight entries whose Adam"
+                    + " √v̂ is below K·ε (K = 10 when not given); Adam optimizers only.")
+    Double epsilonProbe;
 
     @Override
     public Integer call() throws IOException {
@@ -99,7 +108,20 @@ final class CoordCheckCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(),
                     "--steps, --seeds, --batch and --lr must be positive");
         }
-        MuOptions options = MuOptions.builder().parametrization(parametrization).build();
+        epsilons.check(spec.commandLine(), optimizer.hasEpsilon(), optimizer.toString());
+        if (epsilonProbe != null) {
+            if (!(epsilonProbe > 0) || Double.isInfinite(epsilonProbe)) {
+                throw new BadInput(spec.commandLine(), "--epsilon-probe K must be a positive number, got "
+                        + epsilonProbe);
+            }
+            if (!optimizer.hasEpsilon()) {
+                throw new BadInput(spec.commandLine(), "--epsilon-probe reads Adam's √v̂ and ε: use --optimizer"
+                        + " adam (" + optimizer + (optimizer == OptimizerChoice.ADAM_ATAN2 ? " has no ε)"
+                                : " adds no ε)"));
+            }
+        }
+        MuOptions options = MuOptions.builder().parametrization(parametrization)
+                .epsilonScaling(epsilons.scaling(spec.commandLine())).build();
         TaskCoordinateCheck.Builder configured = TaskCoordinateCheck.builder(task)
                 .options(options)
                 .optimizer(optimizer.rule())
@@ -108,7 +130,11 @@ final class CoordCheckCommand implements Callable<Integer> {
                 .steps(steps)
                 .seeds(seeds)
                 .device(devices.device())
-                .precision(devices.precision());
+                .precision(devices.precision())
+                .optimizers(m -> optimizer.build(m, lr, 0f, epsilons.epsilon));
+        if (epsilonProbe != null) {
+            configured.epsilonProbe(epsilonProbe);
+        }
         if (batch != null) {
             configured.batch(batch);
         }
@@ -118,12 +144,23 @@ final class CoordCheckCommand implements Callable<Integer> {
                 System.err.printf(Locale.ROOT, "coord-check: %d/%d runs%n", done, total));
 
         String title = parametrization.name().replace("MUP", "μP") + " " + task.name() + " (" + task.data() + "), "
-                + optimizer + " lr " + lr + (check.precision() == Precision.FP32 ? "" : ", " + check.precision());
+                + optimizer + " lr " + lr + (check.precision() == Precision.FP32 ? "" : ", " + check.precision())
+                + (epsilons.given() ? ", ε " + epsilons.epsilon(spec.commandLine()) + " "
+                        + epsilons.scaling(spec.commandLine()).name().toLowerCase(Locale.ROOT) : "");
+        CoordinateCheckResult probed = result;
+        result = CoordinateCheckReport.activations(result);
         PrintWriter out = spec.commandLine().getOut();
         out.print(CoordinateCheckReport.table(result, title));
+        if (epsilonProbe != null) {
+            out.print(CoordinateCheckReport.epsilonProbeTable(probed, epsilonProbe));
+        }
         out.flush();
         if (json != null) {
-            CoordinateCheckReport.writeJson(result, json);
+            if (epsilonProbe != null) {
+                CoordinateCheckReport.writeJson(probed, epsilonProbe, json);
+            } else {
+                CoordinateCheckReport.writeJson(result, json);
+            }
         }
         if (plot != null) {
             CoordinateCheckPlot.write(result, title, plot);

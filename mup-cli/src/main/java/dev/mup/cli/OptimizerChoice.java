@@ -1,5 +1,6 @@
 package dev.mup.cli;
 
+import dev.mup.runtime.MuAdamAtan2;
 import dev.mup.runtime.MuModel;
 import dev.mup.runtime.UpdateRule;
 import dev.mup.runtime.WeightDecayMode;
@@ -15,7 +16,19 @@ public enum OptimizerChoice {
     /** MuAdam with independent weight decay ({@code w -= wd·w}). */
     ADAM_INDEPENDENT("adam-independent", UpdateRule.ADAM, WeightDecayMode.INDEPENDENT),
     /** MuSGD with coupled weight decay. */
-    SGD("sgd", UpdateRule.SGD, WeightDecayMode.COUPLED);
+    SGD("sgd", UpdateRule.SGD, WeightDecayMode.COUPLED),
+    /**
+     * MuAdamAtan2 (Adam without ε, {@code atan2(m̂, √v̂)}), μP learning rates as Adam's, decoupled
+     * weight decay. Takes no ε: the ε options are refused with it.
+     */
+    ADAM_ATAN2("adam-atan2", UpdateRule.ADAM, WeightDecayMode.DECOUPLED),
+    /** MuLion (sign of the interpolated momentum), μP learning rates as Adam's, decoupled weight decay. */
+    LION("lion", UpdateRule.ADAM, WeightDecayMode.DECOUPLED),
+    /** MuLion with independent weight decay ({@code w -= wd·w}, not multiplied by the learning rate). */
+    LION_INDEPENDENT("lion-independent", UpdateRule.ADAM, WeightDecayMode.INDEPENDENT);
+
+    /** Adam's ε when none is given ({@code MuAdam}'s default). */
+    public static final double DEFAULT_EPSILON = 1e-8;
 
     private final String cliName;
     private final UpdateRule rule;
@@ -30,7 +43,8 @@ public enum OptimizerChoice {
     /**
      * Parses a command-line name.
      *
-     * @param text {@code adam}, {@code adam-decoupled}, {@code adam-independent} or {@code sgd}
+     * @param text {@code adam}, {@code adam-decoupled}, {@code adam-independent}, {@code sgd},
+     *     {@code adam-atan2}, {@code lion} or {@code lion-independent}
      * @return the choice
      * @throws IllegalArgumentException listing the accepted names
      */
@@ -42,13 +56,14 @@ public enum OptimizerChoice {
             }
         }
         throw new IllegalArgumentException(
-                "Unknown optimizer '" + text + "': use adam, adam-decoupled (or adamw), adam-independent or sgd");
+                "Unknown optimizer '" + text + "': use adam, adam-decoupled (or adamw), adam-independent, sgd,"
+                        + " adam-atan2, lion or lion-independent");
     }
 
     /**
      * The optimizer family.
      *
-     * @return Adam or SGD
+     * @return Adam or SGD (Adam for adam-atan2 and Lion, whose μP learning rates are Adam's)
      */
     public UpdateRule rule() {
         return rule;
@@ -72,10 +87,61 @@ public enum OptimizerChoice {
      * @return the optimizer
      */
     public Optimizer build(MuModel model, float learningRate, float weightDecay) {
-        if (rule == UpdateRule.SGD) {
-            return model.sgd(learningRate).optWeightDecay(weightDecay, decay).build();
+        return build(model, learningRate, weightDecay, null);
+    }
+
+    /**
+     * Whether this optimizer adds an ε to {@code √v̂} (MuAdam): only then do {@code --epsilon},
+     * {@code --epsilon-scaling} and the ε probe mean something.
+     *
+     * @return true for the MuAdam choices
+     */
+    public boolean hasEpsilon() {
+        return this == ADAM || this == ADAM_DECOUPLED || this == ADAM_INDEPENDENT;
+    }
+
+    /**
+     * Checks that an ε option applies to this optimizer.
+     *
+     * @param option the option's name, as the message shows it
+     * @throws IllegalArgumentException in one line, when the optimizer has no ε
+     */
+    public void requireEpsilon(String option) {
+        if (!hasEpsilon()) {
+            throw new IllegalArgumentException(option + " applies to Adam's ε (adam, adam-decoupled,"
+                    + " adam-independent); " + cliName + (this == ADAM_ATAN2 ? " has no ε (atan2 replaces √v̂ + ε)"
+                            : " adds no ε to its step"));
         }
-        return model.adam(learningRate).optWeightDecay(weightDecay, decay).build();
+    }
+
+    /**
+     * Builds this optimizer for an initialized model, with Adam's ε.
+     *
+     * @param model the model
+     * @param learningRate the global learning rate
+     * @param weightDecay the global weight decay
+     * @param epsilon Adam's ε (before its μP factor, {@code MuOptions.epsilonScaling}); null for
+     *     the default 1e-8; must be null for an optimizer without ε ({@link #hasEpsilon()})
+     * @return the optimizer
+     * @throws IllegalArgumentException when an ε is given to an optimizer without one
+     */
+    public Optimizer build(MuModel model, float learningRate, float weightDecay, Double epsilon) {
+        if (epsilon != null) {
+            requireEpsilon("--epsilon");
+        }
+        switch (this) {
+            case SGD:
+                return model.sgd(learningRate).optWeightDecay(weightDecay, decay).build();
+            case ADAM_ATAN2:
+                return MuAdamAtan2.builder(model).optLearningRate(learningRate)
+                        .optWeightDecay(weightDecay, decay).build();
+            case LION:
+            case LION_INDEPENDENT:
+                return model.lion(learningRate).optWeightDecay(weightDecay, decay).build();
+            default:
+                return model.adam(learningRate).optWeightDecay(weightDecay, decay)
+                        .optEpsilon(epsilon != null ? epsilon : DEFAULT_EPSILON).build();
+        }
     }
 
     @Override

@@ -70,13 +70,15 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--head-size", description = "--set headSize=N, for tasks that have it (gpt).")
     Integer headSize;
 
-    @Option(names = "--optimizer", defaultValue = "adamw", description = "adam, adamw or sgd (default adamw).")
+    @Option(names = "--optimizer", defaultValue = "adamw", description = "adam, adamw, sgd, adam-atan2 (decoupled"
+            + " weight decay), lion (decoupled weight decay) or lion-independent (default adamw).")
     String optimizer;
 
     @Option(names = "--beta1", defaultValue = "0.9", description = "Adam β1, SGD momentum (default 0.9).")
     double beta1;
 
-    @Option(names = "--beta2", defaultValue = "0.95", description = "Adam β2 (default 0.95).")
+    @Option(names = "--beta2", defaultValue = "0.95", description = "Adam β2 (default 0.95). With lion: the decay"
+            + " of Lion's momentum (the Lion paper's 0.99), and --beta1 the gradient's weight against it in the sign.")
     double beta2;
 
     @Option(names = "--text", description = "--set text=FILE, for tasks that read a text (gpt).")
@@ -114,6 +116,8 @@ final class SweepCommand implements Callable<Integer> {
             description = "Trials this worker trains at once, each with its share of the engine's threads (default 1).")
     int parallel;
 
+    @Mixin EpsilonOption epsilons;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String[]> aliases = new LinkedHashMap<>();
@@ -140,9 +144,13 @@ final class SweepCommand implements Callable<Integer> {
             if (parallel < 1) {
                 throw new IllegalArgumentException("--parallel must be at least 1, got " + parallel);
             }
+            if (SweepSettings.OPTIMIZERS.contains(optimizer)) {
+                epsilons.check(spec.commandLine(), SweepSettings.hasEpsilon(optimizer), optimizer);
+            }
             settings = new SweepSettings(tasks.name(), task.settings(), params, widths, seeds, steps,
                     batch != null ? batch : task.batchSize(), optimizer, beta1, beta2, task.data(), validBatches,
-                    space.describe(), devices.precision());
+                    space.describe(), devices.precision(), epsilons.scaling(spec.commandLine()),
+                    epsilons.epsilon(spec.commandLine()));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }

@@ -65,10 +65,16 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--text", description = "--set text=FILE: the sweep's text, for --verify of a task that reads one (gpt).")
     Path text;
 
+    @Mixin EpsilonOption epsilons;
+
     @Override
     public Integer call() throws Exception {
         if (targetWidth <= 0) {
             throw new ParameterException(spec.commandLine(), "--target-width must be positive");
+        }
+        if (epsilons.given() && !verify) {
+            throw new BadInput(spec.commandLine(), (epsilons.epsilon != null ? "--epsilon" : "--epsilon-scaling")
+                    + " sets the ε the target trains with: it needs --verify");
         }
         SweepSettings settings;
         SweepAnalysis analysis;
@@ -91,6 +97,15 @@ final class TransferCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Precision precision = devices.precisionOr(settings != null ? settings.precision() : Precision.FP32);
         TaskTrialRunner runner = null;
+        SweepSettings target = settings;
+        if (epsilons.given()) {
+            if (settings != null) {
+                epsilons.check(spec.commandLine(), SweepSettings.hasEpsilon(settings.optimizer()), settings.optimizer());
+                target = settings.withEpsilon(
+                        epsilons.scaling != null ? epsilons.scaling(spec.commandLine()) : settings.epsilonScaling(),
+                        epsilons.epsilon != null ? epsilons.epsilon(spec.commandLine()) : settings.epsilon());
+            }
+        }
         if (verify) {
             if (settings == null) {
                 throw new BadInput(spec.commandLine(), "--verify needs a sweep whose definition names its"
@@ -103,7 +118,7 @@ final class TransferCommand implements Callable<Integer> {
             }
             MuTask task = StoreAccess.task(spec.commandLine(), settings, tasks, aliases);
             TaskOption.checkWidths(spec.commandLine(), task, "--target-width", List.of(targetWidth));
-            runner = new TaskTrialRunner(task, settings, devices.device(), precision);
+            runner = new TaskTrialRunner(task, target, devices.device(), precision);
         }
         List<Transfer.Result> results = Transfer.run(analysis, params, proxy, targetWidth, runner,
                 (param, width) -> System.err.printf(Locale.ROOT, "transfer: training %s at width %d on %s in %s...%n",
@@ -146,6 +161,13 @@ final class TransferCommand implements Callable<Integer> {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("task", settings != null ? settings.task() : null);
         root.put("targets", configs);
+        if (target != null) {
+            root.put("optimizer", target.optimizer());
+            if (SweepSettings.hasEpsilon(target.optimizer())) {
+                root.put("epsilon", target.epsilon());
+                root.put("epsilonScaling", target.epsilonScaling().name().toLowerCase(Locale.ROOT));
+            }
+        }
         Path parent = outFile.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);

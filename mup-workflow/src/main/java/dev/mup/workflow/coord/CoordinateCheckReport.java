@@ -2,6 +2,7 @@ package dev.mup.workflow.coord;
 
 import com.google.gson.GsonBuilder;
 import dev.mup.runtime.TextTable;
+import dev.mup.runtime.coord.CoordinateCheck;
 import dev.mup.runtime.coord.CoordinateCheckResult;
 import dev.mup.runtime.coord.CoordinateRecord;
 import java.io.IOException;
@@ -124,5 +125,104 @@ public final class CoordinateCheckReport {
         }
         Files.writeString(file, new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
                 .create().toJson(Map.of("records", records)));
+    }
+
+    /**
+     * The check without its ε probe's records: the activations that {@link #table}, {@link #verdict}
+     * and {@link CoordinateCheckPlot} read (the probe's fraction is not an activation).
+     *
+     * @param result a check, with or without {@link CoordinateCheck#EPSILON_PROBE} records
+     * @return the activation records only
+     */
+    public static CoordinateCheckResult activations(CoordinateCheckResult result) {
+        return new CoordinateCheckResult(result.records().stream()
+                .filter(r -> !CoordinateCheck.EPSILON_PROBE.equals(r.layer())).toList());
+    }
+
+    /**
+     * Whether the check recorded the ε probe.
+     *
+     * @param result the check
+     * @return true when it has {@link CoordinateCheck#EPSILON_PROBE} records
+     */
+    public static boolean hasEpsilonProbe(CoordinateCheckResult result) {
+        return result.records().stream().anyMatch(r -> CoordinateCheck.EPSILON_PROBE.equals(r.layer()));
+    }
+
+    /**
+     * The ε probe as a table: one row per step, one column per width, each cell the fraction (0 to
+     * 1) of hidden-weight entries whose Adam {@code √v̂} is below {@code factor}·ε (each entry's
+     * own ε, after {@code MuOptions.epsilonScaling}), then the spread across widths.
+     *
+     * @param result a check run with the ε probe
+     * @param factor the probe's multiple of ε, for the header
+     * @return the text, ending in a newline
+     * @throws IllegalArgumentException when the check has no probe records
+     */
+    public static String epsilonProbeTable(CoordinateCheckResult result, double factor) {
+        if (!hasEpsilonProbe(result)) {
+            throw new IllegalArgumentException("the check did not record the ε probe");
+        }
+        List<Integer> widths = result.widths();
+        String k = factor == Math.rint(factor) ? String.valueOf((long) factor) : String.valueOf(factor);
+        String[] header = new String[widths.size() + 2];
+        header[0] = "step";
+        for (int i = 0; i < widths.size(); i++) {
+            header[i + 1] = String.valueOf(widths.get(i));
+        }
+        header[widths.size() + 1] = "wide/narrow";
+        TextTable table = new TextTable(header);
+        for (int t = 1; t <= result.steps(); t++) {
+            Object[] row = new Object[header.length];
+            row[0] = "t = " + t;
+            for (int i = 0; i < widths.size(); i++) {
+                row[i + 1] = result.l1(CoordinateCheck.EPSILON_PROBE, widths.get(i), t);
+            }
+            double narrow = result.l1(CoordinateCheck.EPSILON_PROBE, widths.get(0), t);
+            double wide = result.l1(CoordinateCheck.EPSILON_PROBE, widths.get(widths.size() - 1), t);
+            row[widths.size() + 1] = narrow > 0 ? (Object) (wide / narrow) : "-";
+            table.row(row);
+        }
+        return "ε probe: fraction of hidden-weight entries with Adam √v̂ < " + k + "·ε, per width\n" + table;
+    }
+
+    /**
+     * Writes the activation records as {@link #writeJson(CoordinateCheckResult, Path)} does, and the
+     * ε probe as {@code "epsilonProbe": {"factor", "records": [{"width", "t", "fraction"}, ...]}}.
+     *
+     * @param result a check run with the ε probe
+     * @param factor the probe's multiple of ε
+     * @param file the JSON file; its folder is created
+     * @throws IOException if it cannot be written
+     */
+    public static void writeJson(CoordinateCheckResult result, double factor, Path file) throws IOException {
+        List<Map<String, Object>> records = new ArrayList<>();
+        List<Map<String, Object>> probe = new ArrayList<>();
+        for (CoordinateRecord r : result.records()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("width", r.width());
+            if (CoordinateCheck.EPSILON_PROBE.equals(r.layer())) {
+                m.put("t", r.t());
+                m.put("fraction", r.l1());
+                probe.add(m);
+            } else {
+                m.put("layer", r.layer());
+                m.put("t", r.t());
+                m.put("l1", r.l1());
+                records.add(m);
+            }
+        }
+        Map<String, Object> epsilon = new LinkedHashMap<>();
+        epsilon.put("factor", factor);
+        epsilon.put("records", probe);
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("records", records);
+        root.put("epsilonProbe", epsilon);
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(file, new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
+                .create().toJson(root));
     }
 }

@@ -56,6 +56,8 @@ public final class TaskCoordinateCheck {
         private int batch;
         private Device device;
         private Precision precision = Precision.FP32;
+        private CoordinateCheck.OptimizerFactory optimizers;
+        private double epsilonProbe;
 
         private Builder(MuTask task) {
             this.task = Objects.requireNonNull(task, "task");
@@ -173,6 +175,35 @@ public final class TaskCoordinateCheck {
         }
 
         /**
+         * Builds each width's optimizer with this factory instead of the plain Adam or SGD of
+         * {@link #optimizer(UpdateRule)} and {@link #learningRate(float)} (for another ε, Lion,
+         * Adam-atan2, weight decay).
+         *
+         * @param optimizers the factory, given each initialized model
+         * @return this builder
+         */
+        public Builder optimizers(CoordinateCheck.OptimizerFactory optimizers) {
+            this.optimizers = Objects.requireNonNull(optimizers, "optimizers");
+            return this;
+        }
+
+        /**
+         * Also records the ε probe ({@link CoordinateCheck.Builder#epsilonProbe(double)}): the
+         * fraction of hidden-weight entries whose Adam {@code √v̂} is below {@code factor}·ε, as
+         * the layer {@link CoordinateCheck#EPSILON_PROBE}. Needs a MuAdam.
+         *
+         * @param factor the multiple of ε (10 in the usual probe); positive and finite
+         * @return this builder
+         */
+        public Builder epsilonProbe(double factor) {
+            if (!(factor > 0) || Double.isInfinite(factor)) {
+                throw new IllegalArgumentException("the ε probe's factor must be positive, got " + factor);
+            }
+            this.epsilonProbe = factor;
+            return this;
+        }
+
+        /**
          * Builds the runtime's check for this task.
          *
          * @return the check, ready to run
@@ -193,12 +224,16 @@ public final class TaskCoordinateCheck {
                         model.initialize(manager, DataType.FLOAT32, t.inputShapes(b));
                         return model;
                     })
-                    .optimizers(m -> r == UpdateRule.SGD ? m.sgd(lr).build() : m.adam(lr).build())
+                    .optimizers(optimizers != null ? optimizers
+                            : m -> r == UpdateRule.SGD ? m.sgd(lr).build() : m.adam(lr).build())
                     .batches((manager, step) -> t.trainingBatch(manager, b, DATA_SEED, step))
                     .loss(t.loss())
                     .precision(precision);
             if (device != null) {
                 builder.device(device);
+            }
+            if (epsilonProbe > 0) {
+                builder.epsilonProbe(epsilonProbe);
             }
             return builder.build();
         }

@@ -3,6 +3,7 @@ package dev.mup.workflow.sweep;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.reflect.TypeToken;
+import dev.mup.runtime.EpsilonScaling;
 import dev.mup.runtime.precision.Precision;
 import dev.mup.workflow.task.MuTask;
 import java.util.LinkedHashMap;
@@ -24,14 +25,18 @@ import java.util.TreeMap;
  * @param seeds how many seeds per point (seeds 1 … n)
  * @param steps training steps per trial
  * @param batch examples per batch
- * @param optimizer {@code adam}, {@code adamw} or {@code sgd}
+ * @param optimizer {@code adam}, {@code adamw}, {@code sgd}, {@code adam-atan2}, {@code lion} or
+ *     {@code lion-independent} ({@link #OPTIMIZERS})
  * @param beta1 Adam's β1 (momentum for SGD)
- * @param beta2 Adam's β2
+ * @param beta2 Adam's β2 (Lion's β2, the decay of its momentum, for Lion)
  * @param data what the task trains on ({@link MuTask#data()})
  * @param validBatches batches the validation loss is averaged over
  * @param space the search space, as {@link SearchSpace#describe()}
  * @param precision the arithmetic trials train in: it changes their losses, so workers in other
  *     precisions cannot join (the device does not, and is each worker's own choice)
+ * @param epsilonScaling how μP scales Adam's ε ({@code MuOptions.epsilonScaling}); FIXED unless the
+ *     optimizer has an ε ({@link #hasEpsilon(String)})
+ * @param epsilon Adam's ε before its μP factor ({@link #DEFAULT_EPSILON} unless the optimizer has an ε)
  */
 public record SweepSettings(
         String task,
@@ -47,7 +52,65 @@ public record SweepSettings(
         String data,
         int validBatches,
         Map<String, Object> space,
-        Precision precision) {
+        Precision precision,
+        EpsilonScaling epsilonScaling,
+        double epsilon) {
+
+    /** The optimizers a sweep can train with. */
+    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "adam-atan2", "lion", "lion-independent");
+
+    /** Adam's ε when none is given (MuAdam's default). */
+    public static final double DEFAULT_EPSILON = 1e-8;
+
+    /**
+     * Settings with Adam's default ε ({@link #DEFAULT_EPSILON}, {@link EpsilonScaling#FIXED}): the
+     * settings of every sweep written before ε was a setting.
+     *
+     * @param task see the record
+     * @param taskSettings see the record
+     * @param parametrizations see the record
+     * @param widths see the record
+     * @param seeds see the record
+     * @param steps see the record
+     * @param batch see the record
+     * @param optimizer see the record
+     * @param beta1 see the record
+     * @param beta2 see the record
+     * @param data see the record
+     * @param validBatches see the record
+     * @param space see the record
+     * @param precision see the record
+     */
+    public SweepSettings(String task, Map<String, String> taskSettings, List<String> parametrizations,
+            List<Integer> widths, int seeds, int steps, int batch, String optimizer, double beta1, double beta2,
+            String data, int validBatches, Map<String, Object> space, Precision precision) {
+        this(task, taskSettings, parametrizations, widths, seeds, steps, batch, optimizer, beta1, beta2, data,
+                validBatches, space, precision, EpsilonScaling.FIXED, DEFAULT_EPSILON);
+    }
+
+    /**
+     * Whether an optimizer of a sweep adds Adam's ε to {@code √v̂} (so that {@link #epsilon()} and
+     * {@link #epsilonScaling()} mean something).
+     *
+     * @param optimizer a name of {@link #OPTIMIZERS}
+     * @return true for {@code adam} and {@code adamw}
+     */
+    public static boolean hasEpsilon(String optimizer) {
+        return "adam".equals(optimizer) || "adamw".equals(optimizer);
+    }
+
+    /**
+     * These settings with another Adam ε (a transfer's target trained with the scaled ε, say).
+     *
+     * @param scaling how μP scales ε
+     * @param eps ε before its μP factor
+     * @return the new settings
+     * @throws IllegalArgumentException as the constructor
+     */
+    public SweepSettings withEpsilon(EpsilonScaling scaling, double eps) {
+        return new SweepSettings(task, taskSettings, parametrizations, widths, seeds, steps, batch, optimizer,
+                beta1, beta2, data, validBatches, space, precision, scaling, eps);
+    }
 
     /** The {@code kind} of a definition these settings write. */
     public static final String KIND = "mup-sweep";
@@ -70,14 +133,25 @@ public record SweepSettings(
         if (seeds <= 0 || steps <= 0 || batch <= 0 || validBatches <= 0) {
             throw new IllegalArgumentException("--seeds, --steps, --batch and --valid-batches must be positive");
         }
-        if (!List.of("adam", "adamw", "sgd").contains(optimizer)) {
-            throw new IllegalArgumentException("Unknown --optimizer '" + optimizer + "': use adam, adamw or sgd");
+        if (!OPTIMIZERS.contains(optimizer)) {
+            throw new IllegalArgumentException("Unknown --optimizer '" + optimizer + "': use adam, adamw, sgd,"
+                    + " adam-atan2, lion or lion-independent");
         }
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("--beta1 and --beta2 must be in [0, 1)");
         }
         if (precision == null) {
             throw new IllegalArgumentException("the sweep's precision is missing");
+        }
+        if (epsilonScaling == null) {
+            throw new IllegalArgumentException("the sweep's ε scaling is missing");
+        }
+        if (!(epsilon > 0) || Double.isInfinite(epsilon)) {
+            throw new IllegalArgumentException("--epsilon must be a positive number, got " + epsilon);
+        }
+        if (!hasEpsilon(optimizer) && (epsilonScaling != EpsilonScaling.FIXED || epsilon != DEFAULT_EPSILON)) {
+            throw new IllegalArgumentException("--epsilon and --epsilon-scaling apply to Adam's ε (adam, adamw); "
+                    + optimizer + (optimizer.equals("adam-atan2") ? " has no ε" : " adds no ε to its step"));
         }
         taskSettings = taskSettings == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(taskSettings));
         parametrizations = List.copyOf(parametrizations);
@@ -111,7 +185,8 @@ public record SweepSettings(
 
     /**
      * The definition stored with the trials: the same settings always give the same text. The
-     * precision is written only when it is not float32.
+     * precision is written only when it is not float32, the ε scaling and ε (last) only when they
+     * are not the defaults, so that the definitions of sweeps that do not set them do not change.
      *
      * @return pretty-printed JSON with keys in a fixed order
      */
@@ -136,6 +211,12 @@ public record SweepSettings(
             m.put("precision", precision.toString());
         }
         m.put("space", new TreeMap<>(space));
+        if (epsilonScaling != EpsilonScaling.FIXED) {
+            m.put("epsilonScaling", epsilonScaling.name());
+        }
+        if (epsilon != DEFAULT_EPSILON) {
+            m.put("epsilon", epsilon);
+        }
         return GSON.toJson(m);
     }
 
@@ -202,7 +283,10 @@ public record SweepSettings(
                 (String) m.get("data"),
                 integer(m, "validBatches", 1),
                 space,
-                m.containsKey("precision") ? Precision.parse((String) m.get("precision")) : Precision.FP32);
+                m.containsKey("precision") ? Precision.parse((String) m.get("precision")) : Precision.FP32,
+                m.containsKey("epsilonScaling") ? EpsilonScaling.valueOf((String) m.get("epsilonScaling"))
+                        : EpsilonScaling.FIXED,
+                m.get("epsilon") instanceof Number e ? e.doubleValue() : DEFAULT_EPSILON);
     }
 
     private static int integer(Map<String, Object> m, String key, int fallback) {

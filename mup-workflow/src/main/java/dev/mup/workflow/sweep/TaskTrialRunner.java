@@ -14,6 +14,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import ai.djl.training.tracker.WarmUpTracker;
 import dev.mup.runtime.InitMode;
+import dev.mup.runtime.MuAdamAtan2;
 import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.Parametrization;
@@ -85,7 +86,7 @@ public final class TaskTrialRunner implements TrialRunner {
         long start = System.nanoTime();
         Map<String, Double> h = spec.hyperparameters();
         double lr = Math.pow(2, value(h, Hyperparameter.LOG2_LR));
-        MuOptions options = options(spec);
+        MuOptions options = options(spec, settings);
         List<Float> losses = new ArrayList<>();
         double valid;
         try (NDManager manager = NDManager.newBaseManager(device);
@@ -157,6 +158,18 @@ public final class TaskTrialRunner implements TrialRunner {
         return b.build();
     }
 
+    /**
+     * The model options of a trial of a sweep: {@link #options(TrialSpec)} with the sweep's ε
+     * scaling ({@link SweepSettings#epsilonScaling()}).
+     *
+     * @param spec the trial
+     * @param settings the sweep
+     * @return its parametrization, init, multipliers and ε scaling
+     */
+    public static MuOptions options(TrialSpec spec, SweepSettings settings) {
+        return options(spec).toBuilder().epsilonScaling(settings.epsilonScaling()).build();
+    }
+
     private Optimizer optimizer(MuModel model, float lr, Map<String, Double> h) {
         float wd = (float) value(h, Hyperparameter.WEIGHT_DECAY);
         int warmup = (int) value(h, Hyperparameter.WARMUP_STEPS);
@@ -172,10 +185,24 @@ public final class TaskTrialRunner implements TrialRunner {
             case "adamw":
                 return model.adam(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
                         .optWeightDecay(wd, WeightDecayMode.DECOUPLED)
+                        .optEpsilon(settings.epsilon())
+                        .optLearningRateTracker(tracker).build();
+            case "adam-atan2":
+                return MuAdamAtan2.builder(model).optLearningRate(lr)
+                        .optBeta1(settings.beta1()).optBeta2(settings.beta2())
+                        .optWeightDecay(wd, WeightDecayMode.DECOUPLED)
+                        .optLearningRateTracker(tracker).build();
+            case "lion":
+            case "lion-independent":
+                // Lion's β1 interpolates momentum and gradient in the direction, its β2 decays the momentum
+                return model.lion(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
+                        .optWeightDecay(wd, "lion".equals(settings.optimizer())
+                                ? WeightDecayMode.DECOUPLED : WeightDecayMode.INDEPENDENT)
                         .optLearningRateTracker(tracker).build();
             default:
                 return model.adam(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
                         .optWeightDecay(wd, WeightDecayMode.COUPLED)
+                        .optEpsilon(settings.epsilon())
                         .optLearningRateTracker(tracker).build();
         }
     }
