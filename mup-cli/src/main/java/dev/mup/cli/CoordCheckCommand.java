@@ -85,6 +85,10 @@ final class CoordCheckCommand implements Callable<Integer> {
                     + " √v̂ is below K·ε (K = 10 when not given); Adam optimizers only.")
     Double epsilonProbe;
 
+    @Option(names = "--epsilon-probe-plot", paramLabel = "FILE",
+            description = "Draw the ε probe (fraction per width, one line per step) to this PNG file; needs --epsilon-probe.")
+    Path epsilonProbePlot;
+
     @Override
     public Integer call() throws IOException {
         Map<String, String[]> aliases = new LinkedHashMap<>();
@@ -109,6 +113,9 @@ final class CoordCheckCommand implements Callable<Integer> {
                     "--steps, --seeds, --batch and --lr must be positive");
         }
         epsilons.check(spec.commandLine(), optimizer.hasEpsilon(), optimizer.toString());
+        if (epsilonProbePlot != null && epsilonProbe == null) {
+            throw new BadInput(spec.commandLine(), "--epsilon-probe-plot draws the ε probe: add --epsilon-probe");
+        }
         if (epsilonProbe != null) {
             if (!(epsilonProbe > 0) || Double.isInfinite(epsilonProbe)) {
                 throw new BadInput(spec.commandLine(), "--epsilon-probe K must be a positive number, got "
@@ -164,6 +171,9 @@ final class CoordCheckCommand implements Callable<Integer> {
         }
         if (plot != null) {
             CoordinateCheckPlot.write(result, title, plot);
+        }
+        if (epsilonProbePlot != null) {
+            CoordinateCheckPlot.writeEpsilonProbe(probed, epsilonProbe, "ε probe: " + title, epsilonProbePlot);
         }
         return 0;
     }

@@ -91,4 +91,49 @@ public final class CoordinateCheckPlot {
             throw new IOException("no PNG writer available for " + file);
         }
     }
+
+    /**
+     * Draws the ε probe of a check ({@link CoordinateCheckReport#epsilonProbeTable}): width on a
+     * log x axis, the fraction of hidden-weight entries with {@code √v̂ < factor·ε} on a linear y
+     * axis from 0 to 1, one line per step. Flat lines mean ε keeps its share of Adam's denominator
+     * as the model widens.
+     *
+     * @param result a check run with the ε probe
+     * @param factor the probe's multiple of ε, for the axis title
+     * @param title what was checked
+     * @param file the PNG to write; its folder is created if needed
+     * @throws IOException if the file cannot be written
+     * @throws IllegalArgumentException when the check has no probe records
+     */
+    public static void writeEpsilonProbe(CoordinateCheckResult result, double factor, String title, Path file)
+            throws IOException {
+        if (!CoordinateCheckReport.hasEpsilonProbe(result)) {
+            throw new IllegalArgumentException("the check did not record the ε probe");
+        }
+        List<Integer> widths = result.widths();
+        double[] x = widths.stream().mapToDouble(Integer::doubleValue).toArray();
+        String k = factor == Math.rint(factor) ? String.valueOf((long) factor) : String.valueOf(factor);
+        XYChart chart = new XYChartBuilder().width(640).height(420).title(title)
+                .xAxisTitle("width").yAxisTitle("fraction of hidden entries with √v̂ < " + k + "·ε").build();
+        Styler styler = chart.getStyler();
+        chart.getStyler().setXAxisLogarithmic(true);
+        chart.getStyler().setYAxisMin(0.0);
+        chart.getStyler().setYAxisMax(1.0);
+        styler.setLegendPosition(Styler.LegendPosition.InsideNW);
+        styler.setChartTitleFont(styler.getChartTitleFont().deriveFont(12f));
+        for (int t = 1; t <= result.steps(); t++) {
+            double[] y = new double[widths.size()];
+            for (int i = 0; i < widths.size(); i++) {
+                y[i] = result.l1(dev.mup.runtime.coord.CoordinateCheck.EPSILON_PROBE, widths.get(i), t);
+            }
+            chart.addSeries("t = " + t, x, y).setMarker(SeriesMarkers.CIRCLE);
+        }
+        Path parent = file.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        if (!ImageIO.write(BitmapEncoder.getBufferedImage(chart), "png", file.toFile())) {
+            throw new IOException("no PNG writer available for " + file);
+        }
+    }
 }

@@ -72,6 +72,8 @@ class EpsilonCliTest {
         assertRejectedInOneLine(coordCheck("--optimizer", "lion-independent", "--epsilon-probe", "10"),
                 "lion-independent adds no ε");
         assertRejectedInOneLine(coordCheck("--epsilon-probe", "0"), "--epsilon-probe K must be a positive number");
+        assertRejectedInOneLine(coordCheck("--epsilon-probe-plot", "probe.png"),
+                "--epsilon-probe-plot draws the ε probe: add --epsilon-probe");
         CliTest.Run r = coordCheck("--optimizer", "rmsprop");
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("adam-atan2, lion or lion-independent"), r.err());
@@ -176,9 +178,13 @@ class EpsilonCliTest {
         assertTrue(last.get(256) > last.get(64), "the fraction rises with width under a fixed ε: " + last);
 
         // K other than 10, and the scaled ε: the table says which K
-        r = coordCheck("--epsilon", "1e-4", "--epsilon-scaling", "hidden", "--epsilon-probe", "3");
+        Path png = dir.resolve("plots/probe.png");
+        r = coordCheck("--epsilon", "1e-4", "--epsilon-scaling", "hidden", "--epsilon-probe", "3",
+                "--epsilon-probe-plot", png.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("√v̂ < 3·ε"), r.out());
+        byte[] header = java.util.Arrays.copyOf(Files.readAllBytes(png), 4);
+        assertEquals("\u0089PNG", new String(header, java.nio.charset.StandardCharsets.ISO_8859_1), "a PNG file");
     }
 
     private static Map<String, Double> validLosses(String store) {
