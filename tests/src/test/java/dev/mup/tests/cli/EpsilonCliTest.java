@@ -207,10 +207,13 @@ class EpsilonCliTest {
     void theSweepStoresTheOptimizerAndEpsilonAndTrainsWithThem() throws IOException {
         String adam = "jdbc:sqlite:" + dir.resolve("adam.db");
         String lion = "jdbc:sqlite:" + dir.resolve("lion.db");
+        String atan2 = "jdbc:sqlite:" + dir.resolve("atan2.db");
         String hidden = "jdbc:sqlite:" + dir.resolve("hidden.db");
         String fixed = "jdbc:sqlite:" + dir.resolve("fixed.db");
         assertEquals(0, sweep("adam.db", "--optimizer", "adam").exitCode());
-        CliTest.Run r = sweep("lion.db", "--optimizer", "lion", "--beta2", "0.99");
+        CliTest.Run r = sweep("lion.db", "--optimizer", "lion");
+        assertEquals(0, r.exitCode(), r.err());
+        r = sweep("atan2.db", "--optimizer", "adam-atan2");
         assertEquals(0, r.exitCode(), r.err());
         assertEquals(0, sweep("fixed.db", "--optimizer", "adam", "--epsilon", "1e-4").exitCode());
         r = sweep("hidden.db", "--optimizer", "adam", "--epsilon", "1e-4", "--epsilon-scaling", "hidden");
@@ -225,6 +228,9 @@ class EpsilonCliTest {
         Map<String, Double> adamLoss = validLosses(adam);
         Map<String, Double> lionLoss = validLosses(lion);
         assertNotEquals(adamLoss.get("64/1"), lionLoss.get("64/1"), "Lion trains, not Adam");
+        Map<String, Double> atan2Loss = validLosses(atan2);
+        assertNotEquals(adamLoss.get("64/1"), atan2Loss.get("64/1"), "Adam-atan2 trains, not Adam");
+        assertNotEquals(lionLoss.get("64/1"), atan2Loss.get("64/1"), "Adam-atan2 trains, not Lion");
         Map<String, Double> fixedLoss = validLosses(fixed);
         Map<String, Double> hiddenLoss = validLosses(hidden);
         assertNotEquals(adamLoss.get("64/1"), fixedLoss.get("64/1"), "--epsilon reaches the trials");
