@@ -53,11 +53,11 @@ BUILT_IN = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "src",
 
 
 class Attention(nn.Module):
-    def __init__(self, d, head_size, context):
+    def __init__(self, d, head_size, context, scale=None):
         super().__init__()
         self.heads = d // head_size
         self.head_size = head_size
-        self.scale = 1.0 / math.sqrt(head_size)
+        self.scale = 1.0 / math.sqrt(head_size) if scale is None else scale
         self.query = nn.Linear(d, d)
         self.key = nn.Linear(d, d)
         self.value = nn.Linear(d, d)
@@ -80,10 +80,10 @@ class Attention(nn.Module):
 
 
 class Block(nn.Module):
-    def __init__(self, d, head_size, context):
+    def __init__(self, d, head_size, context, scale=None):
         super().__init__()
         self.attention_norm = nn.LayerNorm(d, eps=1e-5)
-        self.attention = Attention(d, head_size, context)
+        self.attention = Attention(d, head_size, context, scale)
         self.ffn_norm = nn.LayerNorm(d, eps=1e-5)
         self.up = nn.Linear(d, 4 * d)
         self.down = nn.Linear(4 * d, d)
@@ -94,13 +94,17 @@ class Block(nn.Module):
 
 
 class Gpt(nn.Module):
-    def __init__(self, vocabulary, context, layers, d, head_size):
+    """The example GPT; `readout` makes the readout layer (in_features, out_features), and
+    `logit_scale` replaces the attention's 1/sqrt(head size) (sweep_loop.py passes mup's MuReadout
+    and μP's alpha/head size)."""
+
+    def __init__(self, vocabulary, context, layers, d, head_size, readout=nn.Linear, logit_scale=None):
         super().__init__()
         self.tokens = nn.Embedding(vocabulary, d)
         self.positions = nn.Embedding(context, d)
-        self.blocks = nn.ModuleList(Block(d, head_size, context) for _ in range(layers))
+        self.blocks = nn.ModuleList(Block(d, head_size, context, logit_scale) for _ in range(layers))
         self.final_norm = nn.LayerNorm(d, eps=1e-5)
-        self.readout = nn.Linear(d, vocabulary)
+        self.readout = readout(d, vocabulary)
 
     def forward(self, ids):
         t = ids.shape[1]
@@ -110,14 +114,22 @@ class Gpt(nn.Module):
         return self.readout(self.final_norm(x))
 
 
-def corpus(path):
-    """Training ids and vocabulary size, as CharCorpus: code points ranked, the first 90% for training."""
+def split_corpus(path):
+    """Training ids, validation ids and vocabulary size, as CharCorpus: code points ranked, the
+    first 90% for training, the rest for validation."""
     with open(path, encoding="utf-8") as f:
         text = f.read()
     alphabet = sorted(set(text))
     rank = {c: i for i, c in enumerate(alphabet)}
     ids = torch.tensor([rank[c] for c in text], dtype=torch.long)
-    return ids[: int(len(ids) * 0.9)], len(alphabet)
+    split = int(len(ids) * 0.9)
+    return ids[:split], ids[split:], len(alphabet)
+
+
+def corpus(path):
+    """Training ids and vocabulary size, as CharCorpus: code points ranked, the first 90% for training."""
+    train, _, vocabulary = split_corpus(path)
+    return train, vocabulary
 
 
 def batches(train, count, batch, sequence, seed):
