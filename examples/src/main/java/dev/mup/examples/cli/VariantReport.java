@@ -79,7 +79,7 @@ final class VariantReport {
             b.append(String.format(Locale.ROOT,
                     "Learning-rate transfer of the example GPT per variant: widths %s (proxy %d), log2 lr %s,"
                             + " %d steps, batch %d, %s (β %s, %s), %d seed(s), %s%n",
-                    widths, widths.get(0), s.space().get("grid"), s.steps(), s.batch(), s.optimizer(),
+                    widths, widths.get(0), grid(s), s.steps(), s.batch(), s.optimizer(),
                     number(s.beta1()), number(s.beta2()), s.seeds(), s.data()));
         }
         b.append(table);
@@ -154,6 +154,18 @@ final class VariantReport {
         }
         Files.writeString(file, new GsonBuilder().serializeSpecialFloatingPointValues().serializeNulls()
                 .setPrettyPrinting().create().toJson(root));
+    }
+
+    /** The swept log2 learning rates, e.g. {@code -12, -11, -10}. */
+    private static String grid(SweepSettings s) {
+        if (s.space().get("grid") instanceof Map<?, ?> g && g.get("log2Lr") instanceof List<?> values) {
+            List<String> out = new ArrayList<>();
+            for (Object v : values) {
+                out.add(v instanceof Number n ? number(n.doubleValue()) : String.valueOf(v));
+            }
+            return String.join(", ", out);
+        }
+        return String.valueOf(s.space());
     }
 
     private static String number(double v) {
