@@ -15,7 +15,13 @@ public enum OptimizerChoice {
     /** MuAdam with independent weight decay ({@code w -= wd·w}). */
     ADAM_INDEPENDENT("adam-independent", UpdateRule.ADAM, WeightDecayMode.INDEPENDENT),
     /** MuSGD with coupled weight decay. */
-    SGD("sgd", UpdateRule.SGD, WeightDecayMode.COUPLED);
+    SGD("sgd", UpdateRule.SGD, WeightDecayMode.COUPLED),
+    /**
+     * MuAdam with decoupled weight decay scaled by {@code m_N} on hidden matrices, so that the
+     * applied decay does not shrink with width: the convention of CompleteP (Dey et al. 2025) and
+     * Megatron-LM ({@link WeightDecayMode#DECOUPLED_SCALED}).
+     */
+    ADAMW_SCALED("adamw-scaled", UpdateRule.ADAM, WeightDecayMode.DECOUPLED_SCALED);
 
     private final String cliName;
     private final UpdateRule rule;
@@ -30,7 +36,8 @@ public enum OptimizerChoice {
     /**
      * Parses a command-line name.
      *
-     * @param text {@code adam}, {@code adam-decoupled}, {@code adam-independent} or {@code sgd}
+     * @param text {@code adam}, {@code adam-decoupled}, {@code adam-independent}, {@code sgd} or
+     *     {@code adamw-scaled}
      * @return the choice
      * @throws IllegalArgumentException listing the accepted names
      */
@@ -42,7 +49,8 @@ public enum OptimizerChoice {
             }
         }
         throw new IllegalArgumentException(
-                "Unknown optimizer '" + text + "': use adam, adam-decoupled (or adamw), adam-independent or sgd");
+                "Unknown optimizer '" + text + "': use adam, adam-decoupled (or adamw), adam-independent, sgd"
+                        + " or adamw-scaled");
     }
 
     /**

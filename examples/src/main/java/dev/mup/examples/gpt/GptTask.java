@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -72,11 +73,40 @@ public class GptTask implements MuTask {
 
     @Override
     public MuModel model(int width, MuOptions options) {
+        return build(width, layers, options);
+    }
+
+    /**
+     * The depth axis is the number of blocks ({@code layers}); its base is {@code Gpt}'s
+     * {@code @Depth} base, {@value Gpt#BASE_DEPTH}.
+     *
+     * @return {@link Gpt#BASE_DEPTH}
+     */
+    @Override
+    public OptionalInt baseDepth() {
+        return OptionalInt.of(Gpt.BASE_DEPTH);
+    }
+
+    /**
+     * The GPT with {@code depth} blocks instead of the {@code layers} setting.
+     *
+     * @param width {@code dModel}, a multiple of the head size
+     * @param depth the number of blocks, positive
+     * @param options μP or SP, multipliers and the depth exponent
+     * @return the model
+     */
+    @Override
+    public MuModel model(int width, int depth, MuOptions options) {
+        checkDepth(depth);
+        return build(width, depth, options);
+    }
+
+    private MuModel build(int width, int blocks, MuOptions options) {
         checkWidth(width);
         int vocabulary = corpus().vocabulary();
         return tiedReadout
-                ? new TiedGptMuP(options, vocabulary, sequence, layers, width, headSize)
-                : new GptMuP(options, vocabulary, sequence, layers, width, headSize);
+                ? new TiedGptMuP(options, vocabulary, sequence, blocks, width, headSize)
+                : new GptMuP(options, vocabulary, sequence, blocks, width, headSize);
     }
 
     @Override

@@ -24,7 +24,8 @@ import java.util.TreeMap;
  * @param seeds how many seeds per point (seeds 1 … n)
  * @param steps training steps per trial
  * @param batch examples per batch
- * @param optimizer {@code adam}, {@code adamw} or {@code sgd}
+ * @param optimizer {@code adam}, {@code adamw}, {@code sgd} or {@code adamw-scaled} (AdamW with
+ *     CompleteP's and Megatron-LM's {@code λ · m_N} on hidden matrices, {@code WeightDecayMode.DECOUPLED_SCALED})
  * @param beta1 Adam's β1 (momentum for SGD)
  * @param beta2 Adam's β2
  * @param data what the task trains on ({@link MuTask#data()})
@@ -32,6 +33,10 @@ import java.util.TreeMap;
  * @param space the search space, as {@link SearchSpace#describe()}
  * @param precision the arithmetic trials train in: it changes their losses, so workers in other
  *     precisions cannot join (the device does not, and is each worker's own choice)
+ * @param depths the depths trained when the sweep's scaling axis is depth (then {@code widths}
+ *     holds exactly one width and the smallest depth is the proxy); empty for a sweep over width
+ * @param depthExponent the depth exponent α of every trial ({@code MuOptions.depthExponent}: 0
+ *     off, ½ depth-μP, 1 CompleteP), in [0, 1]
  */
 public record SweepSettings(
         String task,
@@ -47,12 +52,39 @@ public record SweepSettings(
         String data,
         int validBatches,
         Map<String, Object> space,
-        Precision precision) {
+        Precision precision,
+        List<Integer> depths,
+        double depthExponent) {
 
     /** The {@code kind} of a definition these settings write. */
     public static final String KIND = "mup-sweep";
 
     private static final Gson GSON = new GsonBuilder().setPrettyPrinting().create();
+
+    /**
+     * Settings of a sweep over width, without depth scaling: no depths, α = 0.
+     *
+     * @param task the task
+     * @param taskSettings the task's settings
+     * @param parametrizations {@code mup} and/or {@code sp}
+     * @param widths the widths trained
+     * @param seeds seeds per point
+     * @param steps training steps per trial
+     * @param batch examples per batch
+     * @param optimizer the optimizer's name
+     * @param beta1 Adam's β1 (momentum for SGD)
+     * @param beta2 Adam's β2
+     * @param data what the task trains on
+     * @param validBatches batches of validation loss
+     * @param space the search space, as {@link SearchSpace#describe()}
+     * @param precision the arithmetic trials train in
+     */
+    public SweepSettings(String task, Map<String, String> taskSettings, List<String> parametrizations,
+            List<Integer> widths, int seeds, int steps, int batch, String optimizer, double beta1, double beta2,
+            String data, int validBatches, Map<String, Object> space, Precision precision) {
+        this(task, taskSettings, parametrizations, widths, seeds, steps, batch, optimizer, beta1, beta2, data,
+                validBatches, space, precision, List.of(), 0);
+    }
 
     /** Checks the settings. */
     public SweepSettings {
@@ -70,8 +102,9 @@ public record SweepSettings(
         if (seeds <= 0 || steps <= 0 || batch <= 0 || validBatches <= 0) {
             throw new IllegalArgumentException("--seeds, --steps, --batch and --valid-batches must be positive");
         }
-        if (!List.of("adam", "adamw", "sgd").contains(optimizer)) {
-            throw new IllegalArgumentException("Unknown --optimizer '" + optimizer + "': use adam, adamw or sgd");
+        if (!List.of("adam", "adamw", "sgd", "adamw-scaled").contains(optimizer)) {
+            throw new IllegalArgumentException("Unknown --optimizer '" + optimizer
+                    + "': use adam, adamw, sgd or adamw-scaled");
         }
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("--beta1 and --beta2 must be in [0, 1)");
@@ -79,9 +112,23 @@ public record SweepSettings(
         if (precision == null) {
             throw new IllegalArgumentException("the sweep's precision is missing");
         }
+        depths = depths == null ? List.of() : depths;
+        if (depths.stream().anyMatch(d -> d == null || d <= 0) || depths.stream().distinct().count() != depths.size()) {
+            throw new IllegalArgumentException("--depths must be distinct positive integers, got " + depths);
+        }
+        if (!depths.isEmpty() && widths.size() != 1) {
+            throw new IllegalArgumentException("--depths varies depth at one fixed width: give exactly one"
+                    + " --widths value, got " + widths);
+        }
+        if (!(depthExponent >= 0 && depthExponent <= 1)) {
+            throw new IllegalArgumentException("--depth-exponent must be in [0, 1] (0 off, 0.5 depth-μP,"
+                    + " 1 CompleteP), got " + depthExponent);
+        }
         taskSettings = taskSettings == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(taskSettings));
         parametrizations = List.copyOf(parametrizations);
         widths = List.copyOf(widths.stream().sorted().toList());
+        depths = List.copyOf(depths.stream().sorted().toList());
+        depthExponent = depthExponent == 0.0 ? 0.0 : depthExponent;
         space = Map.copyOf(space);
         data = data == null ? task : data;
     }
@@ -94,6 +141,7 @@ public record SweepSettings(
      */
     public void check(MuTask t) {
         widths.forEach(t::checkWidth);
+        depths.forEach(t::checkDepth);
         java.util.Set<String> keys = new java.util.TreeSet<>();
         for (String part : List.of("grid", "ranges")) {
             if (space.get(part) instanceof Map<?, ?> m) {
@@ -134,6 +182,12 @@ public record SweepSettings(
         m.put("validBatches", validBatches);
         if (precision != Precision.FP32) {
             m.put("precision", precision.toString());
+        }
+        if (!depths.isEmpty()) {
+            m.put("depths", depths);
+        }
+        if (depthExponent != 0) {
+            m.put("depthExponent", depthExponent);
         }
         m.put("space", new TreeMap<>(space));
         return GSON.toJson(m);
@@ -202,7 +256,27 @@ public record SweepSettings(
                 (String) m.get("data"),
                 integer(m, "validBatches", 1),
                 space,
-                m.containsKey("precision") ? Precision.parse((String) m.get("precision")) : Precision.FP32);
+                m.containsKey("precision") ? Precision.parse((String) m.get("precision")) : Precision.FP32,
+                m.get("depths") instanceof List<?> ds ? ds.stream().map(d -> ((Number) d).intValue()).toList() : List.of(),
+                m.get("depthExponent") instanceof Number a ? a.doubleValue() : 0);
+    }
+
+    /**
+     * Whether the sweep's scaling axis is depth.
+     *
+     * @return true when it has depths
+     */
+    public boolean overDepth() {
+        return !depths.isEmpty();
+    }
+
+    /**
+     * The name of the sweep's scaling axis, for tables and plots.
+     *
+     * @return {@code depth} or {@code width}
+     */
+    public String axis() {
+        return overDepth() ? "depth" : "width";
     }
 
     private static int integer(Map<String, Object> m, String key, int fallback) {

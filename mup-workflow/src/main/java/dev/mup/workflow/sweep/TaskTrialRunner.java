@@ -27,8 +27,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Trains one trial of a sweep on a task: builds the task's model at the trial's width in its
- * parametrization with its hyperparameters (engine seeded with the trial's seed), trains it for
+ * Trains one trial of a sweep on a task: builds the task's model at the trial's width (and depth,
+ * when the trial has one) in its parametrization with its hyperparameters and the sweep's depth
+ * exponent (engine seeded with the trial's seed), trains it for
  * the sweep's steps on the task's training batches of that seed and measures the training loss
  * (mean of the last tenth of the steps) and the validation loss (mean over the task's held-out
  * batches). A loss that becomes NaN or infinite stops the trial early; the store records it as
@@ -85,7 +86,7 @@ public final class TaskTrialRunner implements TrialRunner {
         long start = System.nanoTime();
         Map<String, Double> h = spec.hyperparameters();
         double lr = Math.pow(2, value(h, Hyperparameter.LOG2_LR));
-        MuOptions options = options(spec);
+        MuOptions options = options(spec, settings.depthExponent());
         List<Float> losses = new ArrayList<>();
         double valid;
         try (NDManager manager = NDManager.newBaseManager(device);
@@ -94,7 +95,9 @@ public final class TaskTrialRunner implements TrialRunner {
             synchronized (ENGINE_RANDOM) {
                 Engine.getInstance().setRandomSeed((int) spec.seed());
                 synchronized (task) {
-                    block = task.model(spec.width(), options);
+                    block = spec.hasDepth()
+                            ? task.model(spec.width(), spec.depth(), options)
+                            : task.model(spec.width(), options);
                 }
                 block.initialize(manager, DataType.FLOAT32, task.inputShapes(settings.batch()));
             }
@@ -142,6 +145,17 @@ public final class TaskTrialRunner implements TrialRunner {
      * @return its parametrization, init and multipliers
      */
     public static MuOptions options(TrialSpec spec) {
+        return options(spec, 0);
+    }
+
+    /**
+     * The model options of a trial of a sweep with depth scaling.
+     *
+     * @param spec the trial
+     * @param depthExponent the sweep's depth exponent α ({@link SweepSettings#depthExponent()})
+     * @return its parametrization, init, multipliers and depth exponent
+     */
+    public static MuOptions options(TrialSpec spec, double depthExponent) {
         Map<String, Double> h = spec.hyperparameters();
         MuOptions.Builder b = MuOptions.builder()
                 .parametrization("sp".equals(spec.parametrization()) ? Parametrization.SP : Parametrization.MUP)
@@ -153,6 +167,9 @@ public final class TaskTrialRunner implements TrialRunner {
         double attention = value(h, Hyperparameter.ATTENTION_MULTIPLIER);
         if (attention > 0) {
             b.attentionMultiplier(attention);
+        }
+        if (depthExponent != 0) {
+            b.depthExponent(depthExponent);
         }
         return b.build();
     }
@@ -172,6 +189,10 @@ public final class TaskTrialRunner implements TrialRunner {
             case "adamw":
                 return model.adam(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
                         .optWeightDecay(wd, WeightDecayMode.DECOUPLED)
+                        .optLearningRateTracker(tracker).build();
+            case "adamw-scaled":
+                return model.adam(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
+                        .optWeightDecay(wd, WeightDecayMode.DECOUPLED_SCALED)
                         .optLearningRateTracker(tracker).build();
             default:
                 return model.adam(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
