@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Optimum learning rate per width for μP and SP, its shift across widths (grid argmin"
                 + " and fitted optimum), the transfer regret of the proxy's values at each width, whether"
-                + " they transfer and whether wider is better; JSON and a PNG of loss against log2 lr.")
+                + " they transfer and whether wider is better; JSON and a PNG of loss against log2 lr."
+                + " A sweep over depth (sweep --depths) is reported per depth the same way.")
 final class ReportCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
