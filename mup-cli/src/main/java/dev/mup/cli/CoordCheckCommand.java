@@ -2,6 +2,7 @@ package dev.mup.cli;
 
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.Parametrization;
+import dev.mup.runtime.TextTable;
 import dev.mup.runtime.coord.CoordinateCheck;
 import dev.mup.runtime.coord.CoordinateCheckResult;
 import dev.mup.runtime.precision.Precision;
@@ -12,6 +13,7 @@ import dev.mup.workflow.task.MuTask;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -89,6 +91,15 @@ final class CoordCheckCommand implements Callable<Integer> {
             description = "Draw the ε probe (fraction per width, one line per step) to this PNG file; needs --epsilon-probe.")
     Path epsilonProbePlot;
 
+    @Option(names = "--depths", split = ",", paramLabel = "D1,D2,...",
+            description = "Vary depth (number of blocks) at one width instead of width: at least two depths,"
+                    + " with one --widths value (default: the task's base width). Tasks with a depth axis only (gpt).")
+    List<Integer> depths = new ArrayList<>();
+
+    @Option(names = "--depth-exponent", defaultValue = "0", paramLabel = "A",
+            description = "Depth exponent α: 0 off (default), 0.5 depth-μP, 1 CompleteP.")
+    double depthExponent;
+
     @Override
     public Integer call() throws IOException {
         Map<String, String[]> aliases = new LinkedHashMap<>();
@@ -100,7 +111,23 @@ final class CoordCheckCommand implements Callable<Integer> {
         }
         MuTask task = tasks.load(spec.commandLine(), aliases);
         Parametrization parametrization = parseParam();
-        if (widths.size() < 2 || widths.stream().anyMatch(w -> w <= 0)) {
+        if (!(depthExponent >= 0 && depthExponent <= 1)) {
+            throw new BadInput(spec.commandLine(), "--depth-exponent must be in [0, 1] (0 off,"
+                    + " 0.5 depth-μP, 1 CompleteP), got " + depthExponent);
+        }
+        if (depthExponent != 0 && task.baseDepth().isEmpty()) {
+            throw new BadInput(spec.commandLine(), "--depth-exponent needs a task with a depth axis; "
+                    + task.name() + " has none");
+        }
+        if (!depths.isEmpty()) {
+            if (!spec.commandLine().getParseResult().hasMatchedOption("--widths")) {
+                widths = List.of(task.baseWidth()); // depth varies at one width: the base, unless given
+            }
+            if (depths.size() < 2 || depths.stream().anyMatch(d -> d <= 0)) {
+                throw new BadInput(spec.commandLine(), "--depths needs at least two positive integers, got " + depths);
+            }
+            TaskOption.checkDepths(spec.commandLine(), task, "--depths", depths, widths);
+        } else if (widths.size() < 2 || widths.stream().anyMatch(w -> w <= 0)) {
             throw new ParameterException(spec.commandLine(),
                     "--widths needs at least two positive integers, got " + widths);
         }
@@ -128,12 +155,11 @@ final class CoordCheckCommand implements Callable<Integer> {
             }
         }
         MuOptions options = MuOptions.builder().parametrization(parametrization)
-                .epsilonScaling(epsilons.scaling(spec.commandLine())).build();
+                .epsilonScaling(epsilons.scaling(spec.commandLine())).depthExponent(depthExponent).build();
         TaskCoordinateCheck.Builder configured = TaskCoordinateCheck.builder(task)
                 .options(options)
                 .optimizer(optimizer.rule())
                 .learningRate(lr)
-                .widths(widths)
                 .steps(steps)
                 .seeds(seeds)
                 .device(devices.device())
@@ -145,6 +171,15 @@ final class CoordCheckCommand implements Callable<Integer> {
         if (batch != null) {
             configured.batch(batch);
         }
+        if (depths.isEmpty()) {
+            configured.widths(widths);
+        } else {
+            try {
+                configured.depths(widths.get(0), depths);
+            } catch (IllegalArgumentException e) {
+                throw new BadInput(spec.commandLine(), "--depths: " + TaskOption.oneLine(e));
+            }
+        }
         CoordinateCheck check = configured.build();
         System.err.printf(Locale.ROOT, "coord-check: training on %s in %s%n", check.device(), check.precision());
         CoordinateCheckResult result = check.run((done, total) ->
@@ -152,6 +187,8 @@ final class CoordCheckCommand implements Callable<Integer> {
 
         String title = parametrization.name().replace("MUP", "μP") + " " + task.name() + " (" + task.data() + "), "
                 + optimizer + " lr " + lr + (check.precision() == Precision.FP32 ? "" : ", " + check.precision())
+                + (depths.isEmpty() ? "" : ", width " + widths.get(0))
+                + (depthExponent != 0 || !depths.isEmpty() ? ", α = " + TextTable.format(depthExponent) : "")
                 + (epsilons.given() ? ", ε " + epsilons.epsilon(spec.commandLine()) + " "
                         + epsilons.scaling(spec.commandLine()).name().toLowerCase(Locale.ROOT) : "");
         CoordinateCheckResult probed = result;

@@ -18,6 +18,12 @@ public enum OptimizerChoice {
     /** MuSGD with coupled weight decay. */
     SGD("sgd", UpdateRule.SGD, WeightDecayMode.COUPLED),
     /**
+     * MuAdam with decoupled weight decay scaled by {@code m_N} on hidden matrices, so that the
+     * applied decay does not shrink with width: the convention of CompleteP (Dey et al. 2025) and
+     * Megatron-LM ({@link WeightDecayMode#DECOUPLED_SCALED}).
+     */
+    ADAMW_SCALED("adamw-scaled", UpdateRule.ADAM, WeightDecayMode.DECOUPLED_SCALED),
+    /**
      * MuAdamAtan2 (Adam without ε, {@code atan2(m̂, √v̂)}), μP learning rates as Adam's, decoupled
      * weight decay. Takes no ε: the ε options are refused with it.
      */
@@ -44,7 +50,7 @@ public enum OptimizerChoice {
      * Parses a command-line name.
      *
      * @param text {@code adam}, {@code adam-decoupled}, {@code adam-independent}, {@code sgd},
-     *     {@code adam-atan2}, {@code lion} or {@code lion-independent}
+     *     {@code adamw-scaled}, {@code adam-atan2}, {@code lion} or {@code lion-independent}
      * @return the choice
      * @throws IllegalArgumentException listing the accepted names
      */
@@ -57,7 +63,7 @@ public enum OptimizerChoice {
         }
         throw new IllegalArgumentException(
                 "Unknown optimizer '" + text + "': use adam, adam-decoupled (or adamw), adam-independent, sgd,"
-                        + " adam-atan2, lion or lion-independent");
+                        + " adamw-scaled, adam-atan2, lion or lion-independent");
     }
 
     /**
@@ -97,7 +103,7 @@ public enum OptimizerChoice {
      * @return true for the MuAdam choices
      */
     public boolean hasEpsilon() {
-        return this == ADAM || this == ADAM_DECOUPLED || this == ADAM_INDEPENDENT;
+        return this == ADAM || this == ADAM_DECOUPLED || this == ADAM_INDEPENDENT || this == ADAMW_SCALED;
     }
 
     /**
@@ -109,7 +115,7 @@ public enum OptimizerChoice {
     public void requireEpsilon(String option) {
         if (!hasEpsilon()) {
             throw new IllegalArgumentException(option + " applies to Adam's ε (adam, adam-decoupled,"
-                    + " adam-independent); " + cliName + (this == ADAM_ATAN2 ? " has no ε (atan2 replaces √v̂ + ε)"
+                    + " adam-independent, adamw-scaled); " + cliName + (this == ADAM_ATAN2 ? " has no ε (atan2 replaces √v̂ + ε)"
                             : " adds no ε to its step"));
         }
     }

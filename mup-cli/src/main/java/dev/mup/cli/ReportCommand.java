@@ -35,7 +35,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         description = "Optimum learning rate per width for μP and SP, its shift across widths (grid argmin"
                 + " and fitted optimum), the transfer regret of the proxy's values at each width, whether"
-                + " they transfer and whether wider is better; JSON and a PNG of loss against log2 lr.")
+                + " they transfer and whether wider is better; JSON and a PNG of loss against log2 lr."
+                + " A sweep over depth (sweep --depths) is reported per depth the same way.")
 final class ReportCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -71,7 +72,7 @@ final class ReportCommand implements Callable<Integer> {
         String heading;
         SweepAnalysis analysis;
         if (fromReport != null) {
-            analysis = SweepAnalysis.ofCurves(readCurves(fromReport));
+            analysis = readCurves(fromReport);
             title = String.valueOf(fromReport.getFileName());
             heading = "Curves of " + fromReport;
         } else {
@@ -103,19 +104,25 @@ final class ReportCommand implements Callable<Integer> {
     }
 
     /** The curves of a report written by {@code report --json}; bad input is one line, exit 2. */
-    private List<SweepAnalysis.CurvePoint> readCurves(Path file) {
+    private SweepAnalysis readCurves(Path file) {
         List<SweepAnalysis.CurvePoint> points = new ArrayList<>();
+        String axis;
         try {
             JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
             if (!root.has("curves") || !root.get("curves").isJsonArray()) {
                 throw new IllegalArgumentException("it has no \"curves\" array");
+            }
+            // a report over depth says so; one over width (written before depth existed too) does not
+            axis = root.has("axis") ? root.get("axis").getAsString() : SweepAnalysis.WIDTH;
+            if (!SweepAnalysis.WIDTH.equals(axis) && !SweepAnalysis.DEPTH.equals(axis)) {
+                throw new IllegalArgumentException("its axis '" + axis + "' is neither width nor depth");
             }
             for (JsonElement e : root.getAsJsonArray("curves")) {
                 JsonObject p = e.getAsJsonObject();
                 JsonElement loss = p.get("loss");
                 points.add(new SweepAnalysis.CurvePoint(
                         p.get("param").getAsString(),
-                        p.get("width").getAsInt(),
+                        p.get(axis).getAsInt(),
                         p.get("log2Lr").getAsDouble(),
                         loss == null || loss.isJsonNull() ? Double.NaN : loss.getAsDouble()));
             }
@@ -129,7 +136,7 @@ final class ReportCommand implements Callable<Integer> {
         if (points.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--from-report " + file + ": its curves are empty");
         }
-        return points;
+        return SweepAnalysis.ofCurves(points, axis);
     }
 
     static String title(SweepSettings s) {
@@ -137,12 +144,17 @@ final class ReportCommand implements Callable<Integer> {
         if (s == null) {
             return "sweep";
         }
-        return s.task() + ", " + s.optimizer() + ", " + s.steps() + " steps";
+        return s.task() + ", " + s.optimizer() + ", " + s.steps() + " steps"
+                + (s.overDepth() ? ", width " + s.widths().get(0) : "")
+                + (s.depthExponent() != 0 || s.overDepth()
+                        ? ", α = " + TextTable.format(s.depthExponent()) : "");
     }
 
     static String text(SweepAnalysis analysis, double regretTolerance) {
         StringBuilder b = new StringBuilder();
-        TextTable table = new TextTable("param", "width", "best log2 lr", "fitted log2 lr", "validation loss",
+        String axis = analysis.axis();
+        boolean depth = SweepAnalysis.DEPTH.equals(axis);
+        TextTable table = new TextTable("param", axis, "best log2 lr", "fitted log2 lr", "validation loss",
                 "loss at proxy's best", "transfer regret");
         for (String param : analysis.parametrizations()) {
             java.util.Map<Integer, SweepAnalysis.TransferRegret> regrets = new java.util.TreeMap<>();
@@ -163,11 +175,11 @@ final class ReportCommand implements Callable<Integer> {
         for (String param : analysis.parametrizations()) {
             for (int width : analysis.widths(param)) {
                 if (analysis.optimumAtGridEdge(param, width)) {
-                    b.append(String.format(Locale.ROOT, "Warning: the %s optimum at width %d (log2 lr %s) is on"
+                    b.append(String.format(Locale.ROOT, "Warning: the %s optimum at %s %d (log2 lr %s) is on"
                                     + " the edge of the grid: the best learning rate may lie beyond it, so the"
                                     + " shift, the regret and the verdict below are not to be trusted; widen the"
                                     + " grid (--grid log2Lr=LO:HI:STEP) past it%n",
-                            label(param), width, TextTable.format(analysis.optimum(param, width).orElseThrow().log2Lr())));
+                            label(param), axis, width, TextTable.format(analysis.optimum(param, width).orElseThrow().log2Lr())));
                 }
             }
         }
@@ -175,15 +187,17 @@ final class ReportCommand implements Callable<Integer> {
             OptionalInt shift = analysis.shift(param);
             OptionalDouble fitted = analysis.fittedShift(param);
             OptionalDouble regret = analysis.maxRelativeRegret(param);
-            b.append(String.format(Locale.ROOT, "%s: grid optimum moves %s, fitted optimum %s from the narrowest"
-                            + " to the widest width; largest transfer regret %s; transfers (regret ≤ %s): %s;"
-                            + " wider is better: %s%n",
+            b.append(String.format(Locale.ROOT, "%s: grid optimum moves %s, fitted optimum %s from the %s"
+                            + " to the %s %s; largest transfer regret %s; transfers (regret ≤ %s): %s;"
+                            + " %s is better: %s%n",
                     label(param),
-                    shift.isPresent() ? shift.getAsInt() + " grid step(s)" : "(needs two widths)",
+                    shift.isPresent() ? shift.getAsInt() + " grid step(s)" : "(needs two " + axis + "s)",
                     fitted.isPresent() ? String.format(Locale.ROOT, "%.2f", fitted.getAsDouble()) : "-",
+                    depth ? "shallowest" : "narrowest", depth ? "deepest" : "widest", axis,
                     regret.isPresent() ? percent(regret.getAsDouble()) : "-",
                     percent(regretTolerance),
                     analysis.transfers(param, regretTolerance) ? "yes" : "no",
+                    depth ? "deeper" : "wider",
                     analysis.widerIsBetter(param) ? "yes" : "no"));
         }
         return b.toString();

@@ -70,7 +70,8 @@ final class SweepCommand implements Callable<Integer> {
     @Option(names = "--head-size", description = "--set headSize=N, for tasks that have it (gpt).")
     Integer headSize;
 
-    @Option(names = "--optimizer", defaultValue = "adamw", description = "adam, adamw, sgd, adam-atan2 (decoupled"
+    @Option(names = "--optimizer", defaultValue = "adamw", description = "adam, adamw, sgd, adamw-scaled"
+            + " (AdamW with λ·m_N on hidden matrices, as CompleteP and Megatron-LM), adam-atan2 (decoupled"
             + " weight decay), lion (decoupled weight decay) or lion-independent (default adamw).")
     String optimizer;
 
@@ -118,6 +119,15 @@ final class SweepCommand implements Callable<Integer> {
 
     @Mixin EpsilonOption epsilons;
 
+    @Option(names = "--depths", split = ",", paramLabel = "D1,D2,...",
+            description = "Vary depth (number of blocks) at the one width of --widths instead of width;"
+                    + " the smallest depth is the proxy. Tasks with a depth axis only (gpt).")
+    List<Integer> depths = new ArrayList<>();
+
+    @Option(names = "--depth-exponent", defaultValue = "0", paramLabel = "A",
+            description = "Depth exponent α of every trial: 0 off (default), 0.5 depth-μP, 1 CompleteP.")
+    double depthExponent;
+
     @Override
     public Integer call() throws Exception {
         Map<String, String[]> aliases = new LinkedHashMap<>();
@@ -128,6 +138,22 @@ final class SweepCommand implements Callable<Integer> {
             aliases.put("--text", new String[] {"text", text.toString()});
         }
         MuTask task = tasks.load(spec.commandLine(), aliases);
+        if (!depths.isEmpty() && !spec.commandLine().getParseResult().hasMatchedOption("--widths")) {
+            widths = List.of(task.baseWidth()); // a sweep over depth runs at one width: the base, unless given
+        }
+        if (!(depthExponent >= 0 && depthExponent <= 1)) {
+            throw new BadInput(spec.commandLine(), "--depth-exponent must be in [0, 1] (0 off, 0.5 depth-μP,"
+                    + " 1 CompleteP), got " + depthExponent);
+        }
+        if (!depths.isEmpty()) {
+            if (depths.stream().anyMatch(d -> d <= 0) || depths.stream().distinct().count() != depths.size()) {
+                throw new BadInput(spec.commandLine(), "--depths must be distinct positive integers, got " + depths);
+            }
+            if (widths.size() != 1) {
+                throw new BadInput(spec.commandLine(), "--depths varies depth at one fixed width: give exactly one"
+                        + " --widths value, got " + widths);
+            }
+        }
         SearchSpace space;
         SweepSettings settings;
         try {
@@ -150,11 +176,18 @@ final class SweepCommand implements Callable<Integer> {
             settings = new SweepSettings(tasks.name(), task.settings(), params, widths, seeds, steps,
                     batch != null ? batch : task.batchSize(), optimizer, beta1, beta2, task.data(), validBatches,
                     space.describe(), devices.precision(), epsilons.scaling(spec.commandLine()),
-                    epsilons.epsilon(spec.commandLine()));
+                    epsilons.epsilon(spec.commandLine()), depths, depthExponent);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
         TaskOption.checkWidths(spec.commandLine(), task, "--widths", settings.widths());
+        if (!depths.isEmpty()) {
+            TaskOption.checkDepths(spec.commandLine(), task, "--depths", depths, widths);
+        }
+        if (depthExponent != 0 && task.baseDepth().isEmpty()) {
+            throw new BadInput(spec.commandLine(), "--depth-exponent needs a task with a depth axis; "
+                    + task.name() + " has none");
+        }
         try {
             settings.check(task);
         } catch (IllegalArgumentException e) {

@@ -98,6 +98,35 @@ public final class TaskOption {
         }
     }
 
+    /**
+     * Checks a depth axis against the task: the task must have one ({@link MuTask#baseDepth()}),
+     * the depths must be positive and distinct, and they vary depth at exactly one width.
+     *
+     * @param cli the command, for errors
+     * @param task the task
+     * @param option the option that gave the depths
+     * @param depths the depths
+     * @param widths the widths given beside them
+     * @throws ParameterException naming what is wrong
+     */
+    public static void checkDepths(CommandLine cli, MuTask task, String option, List<Integer> depths,
+            List<Integer> widths) {
+        if (widths.size() != 1) {
+            throw new BadInput(cli, option + " varies depth at one fixed width: give exactly one width, got "
+                    + widths);
+        }
+        if (depths.stream().distinct().count() != depths.size()) {
+            throw new BadInput(cli, option + " lists a depth twice: " + depths);
+        }
+        for (int d : depths) {
+            try {
+                task.checkDepth(d);
+            } catch (RuntimeException e) {
+                throw new BadInput(cli, option + ": " + oneLine(e));
+            }
+        }
+    }
+
     static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return message.replaceAll("\\s*\\R\\s*", " ");

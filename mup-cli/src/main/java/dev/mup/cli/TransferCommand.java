@@ -50,8 +50,21 @@ final class TransferCommand implements Callable<Integer> {
     @Option(names = "--proxy-width", description = "Width tuned on (default: the narrowest swept).")
     Integer proxyWidth;
 
-    @Option(names = "--target-width", required = true, description = "Width to transfer to.")
+    @Option(names = "--target-width", description = "Width to transfer to (required for a sweep over width).")
+    Integer targetWidthOption;
+
     int targetWidth;
+
+    @Option(names = "--proxy-depth", description = "Depth tuned on, for a sweep over depth (default: the shallowest swept).")
+    Integer proxyDepth;
+
+    @Option(names = "--target-depth", description = "Depth to transfer to, at the sweep's width (required for a"
+            + " sweep over depth).")
+    Integer targetDepth;
+
+    @Option(names = "--depth-exponent", paramLabel = "A", description = "The depth exponent α the target trains"
+            + " with; it must be the sweep's own (stored with it), which is the default.")
+    Double depthExponent;
 
     @Option(names = "--out", defaultValue = "transfer.json", description = "Target configuration (default transfer.json).")
     Path outFile;
@@ -69,19 +82,54 @@ final class TransferCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
-        if (targetWidth <= 0) {
+        if (targetWidthOption != null && targetWidthOption <= 0) {
             throw new ParameterException(spec.commandLine(), "--target-width must be positive");
         }
         if (epsilons.given() && !verify) {
             throw new BadInput(spec.commandLine(), (epsilons.epsilon != null ? "--epsilon" : "--epsilon-scaling")
                     + " sets the ε the target trains with: it needs --verify");
         }
+        if (targetDepth != null && targetDepth <= 0) {
+            throw new BadInput(spec.commandLine(), "--target-depth must be positive, got " + targetDepth);
+        }
+        if (proxyDepth != null && proxyDepth <= 0) {
+            throw new BadInput(spec.commandLine(), "--proxy-depth must be positive, got " + proxyDepth);
+        }
         SweepSettings settings;
         SweepAnalysis analysis;
         try (TrialStore trials = StoreAccess.openExisting(spec.commandLine(), store)) {
             settings = StoreAccess.settings(spec.commandLine(), trials);
-            analysis = SweepAnalysis.of(trials.trials());
+            try {
+                analysis = SweepAnalysis.of(trials.trials());
+            } catch (IllegalArgumentException e) {
+                throw new BadInput(spec.commandLine(), store + ": " + TaskOption.oneLine(e));
+            }
         }
+        double alpha = settings != null ? settings.depthExponent() : 0;
+        if (depthExponent != null && Double.compare(depthExponent, alpha) != 0) {
+            throw new BadInput(spec.commandLine(), "--depth-exponent " + depthExponent + " is not the sweep's ("
+                    + alpha + "): the transferred values were tuned with α = " + alpha + "; omit the option");
+        }
+        SweepSettings target = settings;
+        if (epsilons.given()) {
+            if (settings != null) {
+                epsilons.check(spec.commandLine(), SweepSettings.hasEpsilon(settings.optimizer()), settings.optimizer());
+                target = settings.withEpsilon(
+                        epsilons.scaling != null ? epsilons.scaling(spec.commandLine()) : settings.epsilonScaling(),
+                        epsilons.epsilon != null ? epsilons.epsilon(spec.commandLine()) : settings.epsilon());
+            }
+        }
+        if (SweepAnalysis.DEPTH.equals(analysis.axis())) {
+            return overDepth(settings, target, analysis);
+        }
+        if (targetDepth != null || proxyDepth != null) {
+            throw new BadInput(spec.commandLine(), "--target-depth and --proxy-depth need a sweep over depth"
+                    + " (sweep --depths); " + store + " varied width");
+        }
+        if (targetWidthOption == null) {
+            throw new BadInput(spec.commandLine(), "Missing required option: '--target-width'");
+        }
+        targetWidth = targetWidthOption;
         List<Integer> swept = settings != null ? settings.widths()
                 : analysis.parametrizations().stream().flatMap(p -> analysis.widths(p).stream())
                         .distinct().sorted().toList();
@@ -97,15 +145,6 @@ final class TransferCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         Precision precision = devices.precisionOr(settings != null ? settings.precision() : Precision.FP32);
         TaskTrialRunner runner = null;
-        SweepSettings target = settings;
-        if (epsilons.given()) {
-            if (settings != null) {
-                epsilons.check(spec.commandLine(), SweepSettings.hasEpsilon(settings.optimizer()), settings.optimizer());
-                target = settings.withEpsilon(
-                        epsilons.scaling != null ? epsilons.scaling(spec.commandLine()) : settings.epsilonScaling(),
-                        epsilons.epsilon != null ? epsilons.epsilon(spec.commandLine()) : settings.epsilon());
-            }
-        }
         if (verify) {
             if (settings == null) {
                 throw new BadInput(spec.commandLine(), "--verify needs a sweep whose definition names its"
@@ -161,13 +200,7 @@ final class TransferCommand implements Callable<Integer> {
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("task", settings != null ? settings.task() : null);
         root.put("targets", configs);
-        if (target != null) {
-            root.put("optimizer", target.optimizer());
-            if (SweepSettings.hasEpsilon(target.optimizer())) {
-                root.put("epsilon", target.epsilon());
-                root.put("epsilonScaling", target.epsilonScaling().name().toLowerCase(Locale.ROOT));
-            }
-        }
+        putOptimizer(root, target);
         Path parent = outFile.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
@@ -177,5 +210,102 @@ final class TransferCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "Wrote %s%n", outFile);
         out.flush();
         return 0;
+    }
+
+    /** Transfer along depth: proxy and target are depths at the sweep's one width. */
+    private Integer overDepth(SweepSettings settings, SweepSettings target, SweepAnalysis analysis) throws Exception {
+        if (targetDepth == null) {
+            throw new BadInput(spec.commandLine(), "The sweep in " + store + " varied depth: give --target-depth"
+                    + " (and --proxy-depth to tune elsewhere than the shallowest depth)");
+        }
+        if (proxyWidth != null) {
+            throw new BadInput(spec.commandLine(), "--proxy-width does not apply to a sweep over depth; use --proxy-depth");
+        }
+        if (settings == null) {
+            throw new BadInput(spec.commandLine(), "a transfer along depth needs the sweep's definition (its width"
+                    + " and α); " + store + " holds another");
+        }
+        List<String> params = settings.parametrizations();
+        List<Integer> swept = settings.depths();
+        int width = settings.widths().get(0);
+        if (targetWidthOption != null && targetWidthOption != width) {
+            throw new BadInput(spec.commandLine(), "The sweep varied depth at width " + width
+                    + ": a transfer along depth keeps it (omit --target-width or give " + width + ")");
+        }
+        int proxy = proxyDepth != null ? proxyDepth : swept.get(0);
+        if (!swept.contains(proxy)) {
+            throw new BadInput(spec.commandLine(), "--proxy-depth " + proxy + " was not swept; the sweep has depths "
+                    + swept);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        Precision precision = devices.precisionOr(settings.precision());
+        TaskTrialRunner runner = null;
+        if (verify) {
+            Map<String, String[]> aliases = new LinkedHashMap<>();
+            if (text != null) {
+                aliases.put("--text", new String[] {"text", text.toString()});
+            }
+            MuTask task = StoreAccess.task(spec.commandLine(), settings, tasks, aliases);
+            TaskOption.checkDepths(spec.commandLine(), task, "--target-depth", List.of(targetDepth), List.of(width));
+            runner = new TaskTrialRunner(task, target, devices.device(), precision);
+        }
+        List<Transfer.Result> results = Transfer.runOverDepth(analysis, params, width, proxy, targetDepth, runner,
+                (param, depth) -> System.err.printf(Locale.ROOT, "transfer: training %s at depth %d on %s in %s...%n",
+                        "mup".equals(param) ? "μP" : "SP", depth, devices.device(), precision));
+        if (results.isEmpty()) {
+            throw new ParameterException(spec.commandLine(), "No finished trial at depth " + proxy + " to transfer from");
+        }
+        TextTable table = verify
+                ? new TextTable("param", "hyperparameters (tuned at depth " + proxy + ")", "proxy loss",
+                        "target loss (depth " + targetDepth + ")")
+                : new TextTable("param", "hyperparameters (tuned at depth " + proxy + ")", "proxy loss");
+        List<Map<String, Object>> configs = new ArrayList<>();
+        for (Transfer.Result result : results) {
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("param", result.param());
+            config.put("width", width);
+            config.put("depth", targetDepth);
+            config.put("tunedAtDepth", proxy);
+            config.put("depthExponent", settings.depthExponent());
+            config.put("hyperparameters", result.hyperparameters());
+            config.put("proxyValidationLoss", result.proxyLoss());
+            String name = "mup".equals(result.param()) ? "μP" : "SP";
+            TrialResult r = result.target();
+            if (r != null) {
+                config.put("targetValidationLoss", r.diverged() ? null : r.validLoss());
+                if (precision != Precision.FP32) {
+                    config.put("targetPrecision", precision.toString());
+                }
+                config.put("targetDiverged", r.diverged());
+                table.row(name, result.hyperparameters(), result.proxyLoss(), r.diverged() ? "diverged" : r.validLoss());
+            } else {
+                table.row(name, result.hyperparameters(), result.proxyLoss());
+            }
+            configs.add(config);
+        }
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("task", settings.task());
+        root.put("targets", configs);
+        putOptimizer(root, target);
+        Path parent = outFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(outFile, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root));
+        out.print(table);
+        out.printf(Locale.ROOT, "Wrote %s%n", outFile);
+        out.flush();
+        return 0;
+    }
+
+    /** Writes the optimizer the targets train with, and its ε where it has one. */
+    private static void putOptimizer(Map<String, Object> root, SweepSettings target) {
+        if (target != null) {
+            root.put("optimizer", target.optimizer());
+            if (SweepSettings.hasEpsilon(target.optimizer())) {
+                root.put("epsilon", target.epsilon());
+                root.put("epsilonScaling", target.epsilonScaling().name().toLowerCase(Locale.ROOT));
+            }
+        }
     }
 }

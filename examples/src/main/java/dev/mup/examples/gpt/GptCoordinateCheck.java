@@ -123,6 +123,7 @@ public final class GptCoordinateCheck {
                     "GPT widths must be multiples of the head size " + HEAD_SIZE + ", got " + width);
         }
         return CoordinateCheck.builder()
+                .axis(CoordinateCheckResult.DEPTH)
                 .widths(depths)
                 .steps(steps)
                 .seeds(seeds)

@@ -19,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -148,14 +149,43 @@ public class GptTask implements MuTask {
      */
     @Override
     public MuModel model(int width, MuOptions options) {
+        return build(width, layers, options);
+    }
+
+    /**
+     * The depth axis is the number of blocks ({@code layers}); its base is {@code Gpt}'s
+     * {@code @Depth} base, {@value Gpt#BASE_DEPTH}.
+     *
+     * @return {@link Gpt#BASE_DEPTH}
+     */
+    @Override
+    public OptionalInt baseDepth() {
+        return OptionalInt.of(Gpt.BASE_DEPTH);
+    }
+
+    /**
+     * The GPT with {@code depth} blocks instead of the {@code layers} setting.
+     *
+     * @param width {@code dModel}, a multiple of the head size
+     * @param depth the number of blocks, positive
+     * @param options μP or SP, multipliers and the depth exponent
+     * @return the model
+     */
+    @Override
+    public MuModel model(int width, int depth, MuOptions options) {
+        checkDepth(depth);
+        return build(width, depth, options);
+    }
+
+    private MuModel build(int width, int blocks, MuOptions options) {
         checkWidth(width);
         int vocabulary = corpus().vocabulary();
         GptVariant v = variant();
         MuOptions o = attentionScaling == null || options.attentionScaling() == attentionScaling
                 ? options : options.toBuilder().attentionScaling(attentionScaling).build();
         return tiedReadout
-                ? new TiedGptMuP(o, vocabulary, sequence, layers, width, headSize, v)
-                : new GptMuP(o, vocabulary, sequence, layers, width, headSize, v);
+                ? new TiedGptMuP(o, vocabulary, sequence, blocks, width, headSize, v)
+                : new GptMuP(o, vocabulary, sequence, blocks, width, headSize, v);
     }
 
     @Override

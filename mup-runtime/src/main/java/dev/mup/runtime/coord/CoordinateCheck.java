@@ -109,9 +109,11 @@ public final class CoordinateCheck {
     private final Device device;
     private final Precision precision;
     private final double epsilonProbe;
+    private final String axis;
 
     private CoordinateCheck(Builder b) {
         this.epsilonProbe = b.epsilonProbe;
+        this.axis = b.axis;
         this.widths = List.copyOf(b.widths);
         this.steps = b.steps;
         this.seeds = b.seeds;
@@ -169,10 +171,45 @@ public final class CoordinateCheck {
         List<CoordinateRecord> records = new ArrayList<>();
         for (Map.Entry<String, double[]> e : sums.entrySet()) {
             String[] key = e.getKey().split("\u0000");
-            records.add(new CoordinateRecord(Integer.parseInt(key[0]), key[1],
-                    Integer.parseInt(key[2]), e.getValue()[0] / seeds));
+            int size = Integer.parseInt(key[0]);
+            CoordinateRecord record = new CoordinateRecord(size, key[1], Integer.parseInt(key[2]), e.getValue()[0] / seeds);
+            records.add(record);
+            String last = CoordinateCheckResult.DEPTH.equals(axis) ? lastBlockName(record.layer(), size) : null;
+            if (last != null) {
+                records.add(new CoordinateRecord(size, last, record.t(), record.l1()));
+            }
         }
-        return new CoordinateCheckResult(records);
+        return new CoordinateCheckResult(records, axis);
+    }
+
+    /**
+     * In a check over depth, the name of a layer of the last block with its index replaced by
+     * {@code last} ({@code blocks.3.mlpResidual} at depth 4 → {@code blocks.last.mlpResidual}), so
+     * that the last block, whose index differs with the depth, is one row of the check.
+     *
+     * @param layer the recorded name
+     * @param depth the model's depth
+     * @return the name with the first segment equal to {@code depth − 1} replaced, or null when none is
+     */
+    static String lastBlockName(String layer, int depth) {
+        String[] parts = layer.split("\\.", -1);
+        for (int i = 0; i < parts.length; i++) {
+            if (parts[i].equals(String.valueOf(depth - 1))) {
+                parts[i] = "last";
+                return String.join(".", parts);
+            }
+            if (parts[i].chars().allMatch(Character::isDigit) && !parts[i].isEmpty()) {
+                return null; // the first index is another block's
+            }
+        }
+        return null;
+    }
+
+    static String checkAxis(String axis) {
+        if (!CoordinateCheckResult.WIDTH.equals(axis) && !CoordinateCheckResult.DEPTH.equals(axis)) {
+            throw new IllegalArgumentException("the axis of a coordinate check is width or depth, got '" + axis + "'");
+        }
+        return axis;
     }
 
     @SuppressWarnings("try") // the observation lasts as long as the try block
@@ -276,8 +313,29 @@ public final class CoordinateCheck {
         private Device device;
         private Precision precision = Precision.FP32;
         private double epsilonProbe;
+        private String axis = CoordinateCheckResult.WIDTH;
 
         private Builder() {}
+
+        /**
+         * Names what the values given to {@link #widths(List)} are: {@code width} (default), or
+         * {@code depth} for a check that varies the number of blocks at one width (its model
+         * factory then builds a depth from the value it gets). The result carries the name
+         * ({@link CoordinateCheckResult#axis()}) to its tables, JSON and plots. Over depth, the
+         * layers of each model's last block are recorded a second time with their block index
+         * replaced by {@code last} (the first all-digit segment of the name, when it is
+         * {@code depth − 1}: {@code blocks.last.mlpResidual} is the residual stream after the last
+         * block at every depth), and the layers only deeper models have are left out of the
+         * result's {@link CoordinateCheckResult#layers()}.
+         *
+         * @param axis {@code width} or {@code depth}
+         * @return this builder
+         * @throws IllegalArgumentException for another name
+         */
+        public Builder axis(String axis) {
+            this.axis = checkAxis(axis);
+            return this;
+        }
 
         /**
          * Also records, after each update, the fraction of hidden-weight entries whose Adam

@@ -15,15 +15,45 @@ public final class CoordinateCheckResult {
     /** Name under which the model's own output is recorded. */
     public static final String OUTPUT = "output";
 
+    /** The axis of an ordinary coordinate check. */
+    public static final String WIDTH = "width";
+
+    /** The axis of a check that varies depth at one width. */
+    public static final String DEPTH = "depth";
+
     private final List<CoordinateRecord> records;
+    private final String axis;
 
     /**
-     * Wraps records.
+     * Wraps records of a check across widths.
      *
      * @param records the records, in any order
      */
     public CoordinateCheckResult(List<CoordinateRecord> records) {
+        this(records, WIDTH);
+    }
+
+    /**
+     * Wraps records of a check along an axis: each record's {@code width} is its value on it.
+     *
+     * @param records the records, in any order
+     * @param axis {@link #WIDTH} or {@link #DEPTH}
+     * @throws IllegalArgumentException for another axis
+     */
+    public CoordinateCheckResult(List<CoordinateRecord> records, String axis) {
         this.records = List.copyOf(records);
+        this.axis = CoordinateCheck.checkAxis(axis);
+    }
+
+    /**
+     * What the check varied: {@link #WIDTH}, or {@link #DEPTH} when it varied depth at one width
+     * (then {@link #widths()} and every record's {@code width} are depths, and "wide/narrow" reads
+     * deep/shallow). Tables, JSON and plots name the axis from here.
+     *
+     * @return {@code width} or {@code depth}
+     */
+    public String axis() {
+        return axis;
     }
 
     /**
@@ -36,14 +66,20 @@ public final class CoordinateCheckResult {
     }
 
     /**
-     * The layers, in the order they were first recorded (forward order), the output last.
+     * The layers, in the order they were first recorded (forward order), the output last. Only
+     * layers recorded at every width are listed: in a check over depth, the blocks that only the
+     * deeper models have are left out (the last block of each is there as {@code …last…}, see
+     * {@link CoordinateCheck.Builder#axis(String)}).
      *
      * @return layer names
      */
     public List<String> layers() {
         Set<String> out = new LinkedHashSet<>();
+        int sizes = widths().size();
+        java.util.Map<String, Set<Integer>> at = new java.util.HashMap<>();
+        records.forEach(r -> at.computeIfAbsent(r.layer(), k -> new TreeSet<>()).add(r.width()));
         for (CoordinateRecord r : records) {
-            if (!OUTPUT.equals(r.layer())) {
+            if (!OUTPUT.equals(r.layer()) && at.get(r.layer()).size() == sizes) {
                 out.add(r.layer());
             }
         }

@@ -20,7 +20,8 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
 /**
  * Draws a coordinate check the way mup's figures show it: one panel per step, width on a log
  * x axis, the mean absolute coordinate on a log y axis, one line per layer. Flat lines mean the
- * parametrization keeps activations stable as the model widens.
+ * parametrization keeps activations stable as the model widens. A check over depth
+ * ({@link CoordinateCheckResult#axis()}) has depth on the x axis.
  */
 public final class CoordinateCheckPlot {
 
@@ -43,7 +44,7 @@ public final class CoordinateCheckPlot {
                     .width(t == result.steps() ? 640 : 420)
                     .height(Math.max(420, 90 + 19 * result.layers().size()))
                     .title(t == 1 ? title + " — t = 1" : "t = " + t)
-                    .xAxisTitle("width")
+                    .xAxisTitle(result.axis())
                     .yAxisTitle(t == 1 ? "mean |activation|" : "")
                     .build();
             Styler styler = chart.getStyler();

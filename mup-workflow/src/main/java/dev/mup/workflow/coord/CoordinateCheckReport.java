@@ -40,7 +40,7 @@ public final class CoordinateCheckReport {
             header[i + 1] = String.valueOf(widths.get(i));
         }
         header[widths.size() + 1] = "max/min";
-        header[widths.size() + 2] = "wide/narrow";
+        header[widths.size() + 2] = ratio(result);
         TextTable table = new TextTable(header);
         for (String layer : result.layers()) {
             Object[] row = new Object[header.length];
@@ -53,6 +53,11 @@ public final class CoordinateCheckReport {
             table.row(row);
         }
         return "Coordinate check: " + title + "\n" + table + verdict(result).text() + "\n";
+    }
+
+    /** The name of the largest-over-smallest ratio's column: wide/narrow, or deep/shallow over depth. */
+    private static String ratio(CoordinateCheckResult result) {
+        return CoordinateCheckResult.DEPTH.equals(result.axis()) ? "deep/shallow" : "wide/narrow";
     }
 
     /**
@@ -68,12 +73,14 @@ public final class CoordinateCheckReport {
         int t = result.steps();
         List<Integer> widths = result.widths();
         int range = widths.get(widths.size() - 1) / widths.get(0);
+        String axis = result.axis();
+        String ratio = ratio(result);
         String worst = result.worstLayer(result.layers());
         double spread = result.spread(worst, t);
         if (spread <= FLAT) {
             return new Verdict(Verdict.Kind.FLAT, String.format(Locale.ROOT,
                     "Verdict: FLAT. Every layer's mean |activation| stays within %.2f× across a %d× range"
-                            + " of widths at t = %d.", spread, range, t));
+                            + " of %ss at t = %d.", spread, range, axis, t));
         }
         List<String> unstable = new ArrayList<>();
         List<String> shrinking = new ArrayList<>();
@@ -83,19 +90,24 @@ public final class CoordinateCheckReport {
             }
         }
         if (unstable.isEmpty()) {
+            String why = CoordinateCheckResult.DEPTH.equals(axis)
+                    ? " Under depth scaling each residual branch is m_L^(−α) smaller, so one block (a fixed"
+                            + " index) moves less in a deeper model, by design; the residual stream after the"
+                            + " last block (blocks.last.*) is what must stay flat."
+                    : " A readout or attention logits do this under μP while the random part of their output,"
+                            + " which vanishes with width, still dominates; a hidden layer that shrinks deserves"
+                            + " a look.";
             return new Verdict(Verdict.Kind.FLAT_EXCEPT_SHRINKING, String.format(Locale.ROOT,
-                    "Verdict: FLAT EXCEPT SHRINKING. No layer grows with width; %s shrink%s as width grows"
-                            + " (worst '%s' %.2f×, wide/narrow %.2f×) at t = %d. A readout or attention"
-                            + " logits do this under μP while the random part of their output, which vanishes"
-                            + " with width, still dominates; a hidden layer that shrinks deserves a look.",
-                    quoted(shrinking), shrinking.size() == 1 ? "s" : "", worst, spread,
-                    result.growth(worst, t), t));
+                    "Verdict: FLAT EXCEPT SHRINKING. No layer grows with %s; %s shrink%s as %s grows"
+                            + " (worst '%s' %.2f×, %s %.2f×) at t = %d.%s",
+                    axis, quoted(shrinking), shrinking.size() == 1 ? "s" : "", axis, worst, spread,
+                    ratio, result.growth(worst, t), t, why));
         }
         String bad = result.worstLayer(unstable);
         return new Verdict(Verdict.Kind.NOT_FLAT, String.format(Locale.ROOT,
-                "Verdict: NOT FLAT. '%s' changes %.2f× across widths at t = %d (wide/narrow %.2f×):"
-                        + " this parametrization does not keep activations stable as width grows.",
-                bad, result.spread(bad, t), t, result.growth(bad, t)));
+                "Verdict: NOT FLAT. '%s' changes %.2f× across %ss at t = %d (%s %.2f×):"
+                        + " this parametrization does not keep activations stable as %s grows.",
+                bad, result.spread(bad, t), axis, t, ratio, result.growth(bad, t), axis));
     }
 
     private static String quoted(List<String> layers) {
@@ -103,7 +115,8 @@ public final class CoordinateCheckReport {
     }
 
     /**
-     * Writes the records as {@code {"records": [{"width", "layer", "t", "l1"}, ...]}}.
+     * Writes the records as {@code {"records": [{"width", "layer", "t", "l1"}, ...]}}; a check
+     * over depth as {@code {"axis": "depth", "records": [{"depth", "layer", "t", "l1"}, ...]}}.
      *
      * @param result the check
      * @param file the JSON file; its folder is created
@@ -113,18 +126,23 @@ public final class CoordinateCheckReport {
         List<Map<String, Object>> records = new ArrayList<>();
         for (CoordinateRecord r : result.records()) {
             Map<String, Object> m = new LinkedHashMap<>();
-            m.put("width", r.width());
+            m.put(result.axis(), r.width());
             m.put("layer", r.layer());
             m.put("t", r.t());
             m.put("l1", r.l1());
             records.add(m);
         }
+        Map<String, Object> root = new LinkedHashMap<>();
+        if (CoordinateCheckResult.DEPTH.equals(result.axis())) {
+            root.put("axis", result.axis());
+        }
+        root.put("records", records);
         Path parent = file.toAbsolutePath().getParent();
         if (parent != null) {
             Files.createDirectories(parent);
         }
         Files.writeString(file, new GsonBuilder().serializeSpecialFloatingPointValues().setPrettyPrinting()
-                .create().toJson(Map.of("records", records)));
+                .create().toJson(root));
     }
 
     /**
@@ -136,7 +154,7 @@ public final class CoordinateCheckReport {
      */
     public static CoordinateCheckResult activations(CoordinateCheckResult result) {
         return new CoordinateCheckResult(result.records().stream()
-                .filter(r -> !CoordinateCheck.EPSILON_PROBE.equals(r.layer())).toList());
+                .filter(r -> !CoordinateCheck.EPSILON_PROBE.equals(r.layer())).toList(), result.axis());
     }
 
     /**

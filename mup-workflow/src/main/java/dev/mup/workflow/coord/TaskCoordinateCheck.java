@@ -7,6 +7,7 @@ import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.UpdateRule;
 import dev.mup.runtime.coord.CoordinateCheck;
+import dev.mup.runtime.coord.CoordinateCheckResult;
 import dev.mup.runtime.precision.Precision;
 import dev.mup.workflow.task.MuTask;
 import java.util.List;
@@ -51,6 +52,7 @@ public final class TaskCoordinateCheck {
         private UpdateRule rule = UpdateRule.ADAM;
         private float learningRate = 0.01f;
         private List<Integer> widths = List.of();
+        private List<Integer> depths = List.of();
         private int steps = 4;
         private int seeds = 3;
         private int batch;
@@ -113,6 +115,32 @@ public final class TaskCoordinateCheck {
             }
             widths.forEach(task::checkWidth);
             this.widths = List.copyOf(widths);
+            this.depths = List.of(); // a check varies width or depth, whichever was set last
+            return this;
+        }
+
+        /**
+         * Varies depth instead of width: one model per depth at one fixed width, built by
+         * {@link MuTask#model(int, int, MuOptions)}. The result's axis is
+         * {@link CoordinateCheckResult#DEPTH}; under depth scaling ({@code MuOptions.depthExponent}
+         * ½ or 1) the residual stream stays flat in depth, without it (0) it grows.
+         *
+         * @param width the one width, accepted by the task
+         * @param depths at least two distinct positive depths, each accepted by the task
+         * @return this builder
+         * @throws IllegalArgumentException when the task has no depth axis, or for a width or
+         *     depth it refuses
+         */
+        public Builder depths(int width, List<Integer> depths) {
+            if (depths == null || depths.size() < 2 || depths.stream().anyMatch(d -> d == null || d <= 0)
+                    || depths.stream().distinct().count() != depths.size()) {
+                throw new IllegalArgumentException("depths must be at least two distinct positive integers, got "
+                        + depths);
+            }
+            task.checkWidth(width);
+            depths.forEach(task::checkDepth);
+            this.widths = List.of(width);
+            this.depths = List.copyOf(depths);
             return this;
         }
 
@@ -214,13 +242,16 @@ public final class TaskCoordinateCheck {
             UpdateRule r = rule;
             float lr = learningRate;
             int b = batch;
+            boolean overDepth = !depths.isEmpty();
+            int fixedWidth = overDepth ? widths.get(0) : 0;
             CoordinateCheck.Builder builder = CoordinateCheck.builder()
-                    .widths(widths)
+                    .axis(overDepth ? CoordinateCheckResult.DEPTH : CoordinateCheckResult.WIDTH)
+                    .widths(overDepth ? depths : widths)
                     .steps(steps)
                     .seeds(seeds)
-                    .models((width, seed, manager) -> {
+                    .models((size, seed, manager) -> {
                         Engine.getInstance().setRandomSeed(1000 + seed);
-                        MuModel model = t.model(width, o);
+                        MuModel model = overDepth ? t.model(fixedWidth, size, o) : t.model(size, o);
                         model.initialize(manager, DataType.FLOAT32, t.inputShapes(b));
                         return model;
                     })

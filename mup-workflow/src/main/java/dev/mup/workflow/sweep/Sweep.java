@@ -28,7 +28,8 @@ public final class Sweep {
 
     /**
      * The trials of a sweep in the order workers claim them: narrow widths first (cheap, and
-     * enough for a first look), then each parametrization, point and seed.
+     * enough for a first look), then each parametrization, point and seed; in a sweep over depth,
+     * shallow depths first at its one width.
      *
      * @param settings the sweep
      * @param points the search space's points
@@ -36,6 +37,19 @@ public final class Sweep {
      */
     public static List<TrialSpec> trials(SweepSettings settings, List<SortedMap<String, Double>> points) {
         List<TrialSpec> trials = new ArrayList<>();
+        if (settings.overDepth()) {
+            int width = settings.widths().get(0);
+            for (int depth : settings.depths()) {
+                for (String param : settings.parametrizations()) {
+                    for (SortedMap<String, Double> point : points) {
+                        for (int seed = 1; seed <= settings.seeds(); seed++) {
+                            trials.add(new TrialSpec(param, width, seed, point, depth));
+                        }
+                    }
+                }
+            }
+            return trials;
+        }
         for (int width : settings.widths()) {
             for (String param : settings.parametrizations()) {
                 for (SortedMap<String, Double> point : points) {

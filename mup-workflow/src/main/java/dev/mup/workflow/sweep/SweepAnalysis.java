@@ -33,6 +33,12 @@ import java.util.TreeSet;
  *
  * <p>A point where any seed diverged counts as diverged: it has no loss and cannot be an
  * optimum. Trials not finished yet are left out.
+ *
+ * <p>The scaling axis is the width, or the depth when the sweep varied depth at one fixed width
+ * ({@link SweepSettings#depths()}, trials with a {@link TrialSpec#depth()}): then everything said
+ * here of widths holds of depths ("narrowest" is the shallowest, the proxy is the smallest
+ * depth), the {@code width} of the records below holds the depth, and {@link #axis()} names the
+ * axis for tables, JSON and plots.
  */
 public final class SweepAnalysis {
 
@@ -88,7 +94,14 @@ public final class SweepAnalysis {
      */
     public static final double DEFAULT_REGRET_TOLERANCE = 0.01;
 
+    /** The scaling axis of a sweep over width. */
+    public static final String WIDTH = "width";
+
+    /** The scaling axis of a sweep over depth. */
+    public static final String DEPTH = "depth";
+
     private final Map<String, Map<Integer, List<Point>>> curves;
+    private final String axis;
     private final List<Double> lrGrid;
     private final Map<String, Map<Integer, Best>> best;
     /** Mean loss over seeds of every point run, by parametrization, width and hyperparameters. */
@@ -96,8 +109,9 @@ public final class SweepAnalysis {
 
     private SweepAnalysis(Map<String, Map<Integer, List<Point>>> curves, List<Double> lrGrid,
             Map<String, Map<Integer, Best>> best,
-            Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means) {
+            Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means, String axis) {
         this.curves = curves;
+        this.axis = axis;
         this.lrGrid = lrGrid;
         this.best = best;
         this.means = means;
@@ -112,13 +126,21 @@ public final class SweepAnalysis {
     public static SweepAnalysis of(List<TrialRecord> trials) {
         // mean over seeds of each (param, width, hyperparameters) point; NaN when a seed diverged
         Map<String, Map<Integer, Map<SortedMap<String, Double>, double[]>>> points = new TreeMap<>();
+        boolean overDepth = trials.stream().anyMatch(r -> r.spec().hasDepth());
+        if (overDepth && trials.stream().anyMatch(r -> !r.spec().hasDepth())) {
+            throw new IllegalArgumentException("the trials mix a depth axis and none: they are not one sweep");
+        }
+        if (overDepth && trials.stream().map(r -> r.spec().width()).distinct().count() > 1) {
+            throw new IllegalArgumentException("a sweep over depth has one width; these trials have "
+                    + trials.stream().map(r -> r.spec().width()).distinct().sorted().toList());
+        }
         for (TrialRecord r : trials) {
             if (r.status() != TrialStatus.COMPLETED && r.status() != TrialStatus.DIVERGED) {
                 continue;
             }
             double loss = r.status() == TrialStatus.DIVERGED ? Double.NaN : r.result().validLoss();
             double[] sum = points.computeIfAbsent(r.spec().parametrization(), k -> new TreeMap<>())
-                    .computeIfAbsent(r.spec().width(), k -> new LinkedHashMap<>())
+                    .computeIfAbsent(overDepth ? r.spec().depth() : r.spec().width(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(new TreeMap<>(r.spec().hyperparameters()), k -> new double[2]);
             sum[0] += loss;
             sum[1]++;
@@ -128,7 +150,33 @@ public final class SweepAnalysis {
                 (hyperparameters, sum) -> means.computeIfAbsent(param, k -> new TreeMap<>())
                         .computeIfAbsent(width, k -> new LinkedHashMap<>())
                         .put(hyperparameters, sum[0] / sum[1]))));
-        return fromMeans(means);
+        return fromMeans(means, overDepth ? DEPTH : WIDTH);
+    }
+
+    /**
+     * As {@link #ofCurves(List)}, for curves along a given axis: each point's {@code width} is
+     * then its value on that axis.
+     *
+     * @param points the points of the curves; a null or NaN loss is a diverged point
+     * @param axis {@link #WIDTH} or {@link #DEPTH}
+     * @return the analysis
+     * @throws IllegalArgumentException for another axis
+     */
+    public static SweepAnalysis ofCurves(List<CurvePoint> points, String axis) {
+        if (!WIDTH.equals(axis) && !DEPTH.equals(axis)) {
+            throw new IllegalArgumentException("the axis must be width or depth, got '" + axis + "'");
+        }
+        return fromMeans(means(points), axis);
+    }
+
+    /**
+     * The sweep's scaling axis: {@link #WIDTH}, or {@link #DEPTH} for a sweep over depth at one
+     * width, whose "widths" in this class's methods are depths.
+     *
+     * @return {@code width} or {@code depth}
+     */
+    public String axis() {
+        return axis;
     }
 
     /**
@@ -140,6 +188,10 @@ public final class SweepAnalysis {
      * @return the analysis
      */
     public static SweepAnalysis ofCurves(List<CurvePoint> points) {
+        return fromMeans(means(points), WIDTH);
+    }
+
+    private static Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means(List<CurvePoint> points) {
         Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means = new TreeMap<>();
         for (CurvePoint p : points) {
             SortedMap<String, Double> hyperparameters = new TreeMap<>();
@@ -148,7 +200,7 @@ public final class SweepAnalysis {
                     .computeIfAbsent(p.width(), k -> new LinkedHashMap<>())
                     .put(hyperparameters, p.loss());
         }
-        return fromMeans(means);
+        return means;
     }
 
     /**
@@ -161,7 +213,8 @@ public final class SweepAnalysis {
      */
     public record CurvePoint(String param, int width, double log2Lr, double loss) {}
 
-    private static SweepAnalysis fromMeans(Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means) {
+    private static SweepAnalysis fromMeans(Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means,
+            String axis) {
         Map<String, Map<Integer, List<Point>>> curves = new TreeMap<>();
         Map<String, Map<Integer, Best>> best = new TreeMap<>();
         TreeSet<Double> lrs = new TreeSet<>();
@@ -188,7 +241,7 @@ public final class SweepAnalysis {
                 best.computeIfAbsent(param, k -> new TreeMap<>()).put(width, b);
             }
         }));
-        return new SweepAnalysis(curves, List.copyOf(lrs), best, means);
+        return new SweepAnalysis(curves, List.copyOf(lrs), best, means, axis);
     }
 
     /**
@@ -483,17 +536,21 @@ public final class SweepAnalysis {
      * (per width: {@code proxyWidth}, {@code lossAtProxyBest}, {@code bestLoss}, {@code regret},
      * {@code relativeRegret}; null where the proxy's point diverged), {@code maxRelativeRegret},
      * {@code transfers} (the verdict at the given tolerance), {@code regretTolerance},
-     * {@code widerIsBetter}, and the curves themselves.
+     * {@code widerIsBetter}, and the curves themselves. Over depth, the root has {@code "axis":
+     * "depth"} and the keys {@code width}, {@code proxyWidth} and {@code widerIsBetter} are
+     * {@code depth}, {@code proxyDepth} and {@code deeperIsBetter}; a sweep over width writes no
+     * {@code axis} (width), as before.
      *
      * @param regretTolerance the tolerance of the verdict
      * @return a tree Gson can write
      */
     public Map<String, Object> toJsonTree(double regretTolerance) {
+        String proxyKey = "proxy" + Character.toUpperCase(axis.charAt(0)) + axis.substring(1);
         List<Map<String, Object>> optima = new ArrayList<>();
         for (Optimum o : optima()) {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("param", o.param());
-            m.put("width", o.width());
+            m.put(axis, o.width());
             m.put("log2Lr", o.log2Lr());
             m.put("loss", o.loss());
             FittedOptimum fit = fittedOptimum(o.param(), o.width()).orElseThrow();
@@ -521,8 +578,8 @@ public final class SweepAnalysis {
             for (TransferRegret t : transferRegrets(param)) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("param", param);
-                m.put("width", t.width());
-                m.put("proxyWidth", t.proxyWidth());
+                m.put(axis, t.width());
+                m.put(proxyKey, t.proxyWidth());
                 m.put("lossAtProxyBest", Double.isNaN(t.lossAtProxyBest()) ? null : t.lossAtProxyBest());
                 m.put("bestLoss", t.bestLoss());
                 m.put("regret", Double.isFinite(t.regret()) ? t.regret() : null);
@@ -534,7 +591,7 @@ public final class SweepAnalysis {
                 for (Point p : curve(param, width)) {
                     Map<String, Object> m = new LinkedHashMap<>();
                     m.put("param", param);
-                    m.put("width", width);
+                    m.put(axis, width);
                     m.put("log2Lr", p.log2Lr());
                     m.put("loss", Double.isNaN(p.loss()) ? null : p.loss());
                     curveList.add(m);
@@ -542,6 +599,9 @@ public final class SweepAnalysis {
             }
         }
         Map<String, Object> root = new LinkedHashMap<>();
+        if (DEPTH.equals(axis)) {
+            root.put("axis", axis);
+        }
         root.put("optima", optima);
         root.put("shift", shift);
         root.put("fittedShift", fittedShift);
@@ -549,7 +609,7 @@ public final class SweepAnalysis {
         root.put("maxRelativeRegret", maxRegret);
         root.put("regretTolerance", regretTolerance);
         root.put("transfers", transfers);
-        root.put("widerIsBetter", wider);
+        root.put(DEPTH.equals(axis) ? "deeperIsBetter" : "widerIsBetter", wider);
         root.put("curves", curveList);
         return root;
     }

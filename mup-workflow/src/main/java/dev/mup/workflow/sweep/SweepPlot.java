@@ -21,7 +21,7 @@ import org.knowm.xchart.style.markers.SeriesMarkers;
  * grid optimum marked by a red diamond and its fitted optimum by a triangle of the curve's colour;
  * a dashed vertical line marks the proxy's (narrowest width's) best learning rate, and the panel
  * title gives the largest transfer regret. Under μP the optima line up on the line; under SP they
- * drift away from it.
+ * drift away from it. A sweep over depth draws one curve per depth ({@link SweepAnalysis#axis()}).
  */
 public final class SweepPlot {
 
@@ -58,8 +58,10 @@ public final class SweepPlot {
                     : Double.isFinite(regret.getAsDouble())
                             ? String.format(Locale.ROOT, " (largest transfer regret %.2f%%)", 100 * regret.getAsDouble())
                             : " (proxy's value diverges)";
-            XYChart chart = new XYChartBuilder().width(560).height(440)
-                    .title(name + " — " + title + regretText)
+            String chartTitle = name + " — " + title + regretText;
+            // a long title (a sweep over depth names its width and α too) widens its panel rather than being cut
+            XYChart chart = new XYChartBuilder().width(Math.max(560, 8 * chartTitle.length())).height(440)
+                    .title(chartTitle)
                     .xAxisTitle("log2 learning rate")
                     .yAxisTitle("validation loss")
                     .build();
@@ -96,7 +98,7 @@ public final class SweepPlot {
                 if (x.isEmpty()) {
                     continue;
                 }
-                XYSeries series = chart.addSeries("width " + width, x, y);
+                XYSeries series = chart.addSeries(analysis.axis() + " " + width, x, y);
                 series.setLineColor(color);
                 series.setMarkerColor(color);
                 series.setMarker(SeriesMarkers.CIRCLE);

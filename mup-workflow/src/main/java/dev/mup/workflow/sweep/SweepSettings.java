@@ -25,8 +25,9 @@ import java.util.TreeMap;
  * @param seeds how many seeds per point (seeds 1 … n)
  * @param steps training steps per trial
  * @param batch examples per batch
- * @param optimizer {@code adam}, {@code adamw}, {@code sgd}, {@code adam-atan2}, {@code lion} or
- *     {@code lion-independent} ({@link #OPTIMIZERS})
+ * @param optimizer {@code adam}, {@code adamw}, {@code sgd}, {@code adamw-scaled} (AdamW with
+ *     CompleteP's and Megatron-LM's {@code λ · m_N} on hidden matrices, {@code WeightDecayMode.DECOUPLED_SCALED}),
+ *     {@code adam-atan2}, {@code lion} or {@code lion-independent} ({@link #OPTIMIZERS})
  * @param beta1 Adam's β1 (momentum for SGD)
  * @param beta2 Adam's β2 (Lion's β2, the decay of its momentum, for Lion)
  * @param data what the task trains on ({@link MuTask#data()})
@@ -37,6 +38,10 @@ import java.util.TreeMap;
  * @param epsilonScaling how μP scales Adam's ε ({@code MuOptions.epsilonScaling}); FIXED unless the
  *     optimizer has an ε ({@link #hasEpsilon(String)})
  * @param epsilon Adam's ε before its μP factor ({@link #DEFAULT_EPSILON} unless the optimizer has an ε)
+ * @param depths the depths trained when the sweep's scaling axis is depth (then {@code widths}
+ *     holds exactly one width and the smallest depth is the proxy); empty for a sweep over width
+ * @param depthExponent the depth exponent α of every trial ({@code MuOptions.depthExponent}: 0
+ *     off, ½ depth-μP, 1 CompleteP), in [0, 1]
  */
 public record SweepSettings(
         String task,
@@ -54,17 +59,21 @@ public record SweepSettings(
         Map<String, Object> space,
         Precision precision,
         EpsilonScaling epsilonScaling,
-        double epsilon) {
+        double epsilon,
+        List<Integer> depths,
+        double depthExponent) {
 
     /** The optimizers a sweep can train with. */
-    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "adam-atan2", "lion", "lion-independent");
+    public static final List<String> OPTIMIZERS = List.of("adam", "adamw", "sgd", "adam-atan2", "lion", "lion-independent",
+            "adamw-scaled");
 
     /** Adam's ε when none is given (MuAdam's default). */
     public static final double DEFAULT_EPSILON = 1e-8;
 
     /**
-     * Settings with Adam's default ε ({@link #DEFAULT_EPSILON}, {@link EpsilonScaling#FIXED}): the
-     * settings of every sweep written before ε was a setting.
+     * Settings of a sweep over width with Adam's default ε ({@link #DEFAULT_EPSILON},
+     * {@link EpsilonScaling#FIXED}) and no depth scaling (no depths, α = 0): the settings of every
+     * sweep written before ε and depth were settings.
      *
      * @param task see the record
      * @param taskSettings see the record
@@ -85,7 +94,7 @@ public record SweepSettings(
             List<Integer> widths, int seeds, int steps, int batch, String optimizer, double beta1, double beta2,
             String data, int validBatches, Map<String, Object> space, Precision precision) {
         this(task, taskSettings, parametrizations, widths, seeds, steps, batch, optimizer, beta1, beta2, data,
-                validBatches, space, precision, EpsilonScaling.FIXED, DEFAULT_EPSILON);
+                validBatches, space, precision, EpsilonScaling.FIXED, DEFAULT_EPSILON, List.of(), 0);
     }
 
     /**
@@ -93,10 +102,10 @@ public record SweepSettings(
      * {@link #epsilonScaling()} mean something).
      *
      * @param optimizer a name of {@link #OPTIMIZERS}
-     * @return true for {@code adam} and {@code adamw}
+     * @return true for {@code adam}, {@code adamw} and {@code adamw-scaled}
      */
     public static boolean hasEpsilon(String optimizer) {
-        return "adam".equals(optimizer) || "adamw".equals(optimizer);
+        return "adam".equals(optimizer) || "adamw".equals(optimizer) || "adamw-scaled".equals(optimizer);
     }
 
     /**
@@ -109,7 +118,7 @@ public record SweepSettings(
      */
     public SweepSettings withEpsilon(EpsilonScaling scaling, double eps) {
         return new SweepSettings(task, taskSettings, parametrizations, widths, seeds, steps, batch, optimizer,
-                beta1, beta2, data, validBatches, space, precision, scaling, eps);
+                beta1, beta2, data, validBatches, space, precision, scaling, eps, depths, depthExponent);
     }
 
     /** The {@code kind} of a definition these settings write. */
@@ -135,7 +144,7 @@ public record SweepSettings(
         }
         if (!OPTIMIZERS.contains(optimizer)) {
             throw new IllegalArgumentException("Unknown --optimizer '" + optimizer + "': use adam, adamw, sgd,"
-                    + " adam-atan2, lion or lion-independent");
+                    + " adamw-scaled, adam-atan2, lion or lion-independent");
         }
         if (!(beta1 >= 0 && beta1 < 1) || !(beta2 >= 0 && beta2 < 1)) {
             throw new IllegalArgumentException("--beta1 and --beta2 must be in [0, 1)");
@@ -150,12 +159,26 @@ public record SweepSettings(
             throw new IllegalArgumentException("--epsilon must be a positive number, got " + epsilon);
         }
         if (!hasEpsilon(optimizer) && (epsilonScaling != EpsilonScaling.FIXED || epsilon != DEFAULT_EPSILON)) {
-            throw new IllegalArgumentException("--epsilon and --epsilon-scaling apply to Adam's ε (adam, adamw); "
+            throw new IllegalArgumentException("--epsilon and --epsilon-scaling apply to Adam's ε (adam, adamw, adamw-scaled); "
                     + optimizer + (optimizer.equals("adam-atan2") ? " has no ε" : " adds no ε to its step"));
+        }
+        depths = depths == null ? List.of() : depths;
+        if (depths.stream().anyMatch(d -> d == null || d <= 0) || depths.stream().distinct().count() != depths.size()) {
+            throw new IllegalArgumentException("--depths must be distinct positive integers, got " + depths);
+        }
+        if (!depths.isEmpty() && widths.size() != 1) {
+            throw new IllegalArgumentException("--depths varies depth at one fixed width: give exactly one"
+                    + " --widths value, got " + widths);
+        }
+        if (!(depthExponent >= 0 && depthExponent <= 1)) {
+            throw new IllegalArgumentException("--depth-exponent must be in [0, 1] (0 off, 0.5 depth-μP,"
+                    + " 1 CompleteP), got " + depthExponent);
         }
         taskSettings = taskSettings == null ? Map.of() : java.util.Collections.unmodifiableMap(new TreeMap<>(taskSettings));
         parametrizations = List.copyOf(parametrizations);
         widths = List.copyOf(widths.stream().sorted().toList());
+        depths = List.copyOf(depths.stream().sorted().toList());
+        depthExponent = depthExponent == 0.0 ? 0.0 : depthExponent;
         space = Map.copyOf(space);
         data = data == null ? task : data;
     }
@@ -168,6 +191,7 @@ public record SweepSettings(
      */
     public void check(MuTask t) {
         widths.forEach(t::checkWidth);
+        depths.forEach(t::checkDepth);
         java.util.Set<String> keys = new java.util.TreeSet<>();
         for (String part : List.of("grid", "ranges")) {
             if (space.get(part) instanceof Map<?, ?> m) {
@@ -209,6 +233,12 @@ public record SweepSettings(
         m.put("validBatches", validBatches);
         if (precision != Precision.FP32) {
             m.put("precision", precision.toString());
+        }
+        if (!depths.isEmpty()) {
+            m.put("depths", depths);
+        }
+        if (depthExponent != 0) {
+            m.put("depthExponent", depthExponent);
         }
         m.put("space", new TreeMap<>(space));
         if (epsilonScaling != EpsilonScaling.FIXED) {
@@ -286,7 +316,27 @@ public record SweepSettings(
                 m.containsKey("precision") ? Precision.parse((String) m.get("precision")) : Precision.FP32,
                 m.containsKey("epsilonScaling") ? EpsilonScaling.valueOf((String) m.get("epsilonScaling"))
                         : EpsilonScaling.FIXED,
-                m.get("epsilon") instanceof Number e ? e.doubleValue() : DEFAULT_EPSILON);
+                m.get("epsilon") instanceof Number e ? e.doubleValue() : DEFAULT_EPSILON,
+                m.get("depths") instanceof List<?> ds ? ds.stream().map(d -> ((Number) d).intValue()).toList() : List.of(),
+                m.get("depthExponent") instanceof Number a ? a.doubleValue() : 0);
+    }
+
+    /**
+     * Whether the sweep's scaling axis is depth.
+     *
+     * @return true when it has depths
+     */
+    public boolean overDepth() {
+        return !depths.isEmpty();
+    }
+
+    /**
+     * The name of the sweep's scaling axis, for tables and plots.
+     *
+     * @return {@code depth} or {@code width}
+     */
+    public String axis() {
+        return overDepth() ? "depth" : "width";
     }
 
     private static int integer(Map<String, Object> m, String key, int fallback) {

@@ -28,8 +28,9 @@ import java.util.Map;
 import java.util.Objects;
 
 /**
- * Trains one trial of a sweep on a task: builds the task's model at the trial's width in its
- * parametrization with its hyperparameters (engine seeded with the trial's seed), trains it for
+ * Trains one trial of a sweep on a task: builds the task's model at the trial's width (and depth,
+ * when the trial has one) in its parametrization with its hyperparameters and the sweep's depth
+ * exponent (engine seeded with the trial's seed), trains it for
  * the sweep's steps on the task's training batches of that seed and measures the training loss
  * (mean of the last tenth of the steps) and the validation loss (mean over the task's held-out
  * batches). A loss that becomes NaN or infinite stops the trial early; the store records it as
@@ -95,7 +96,9 @@ public final class TaskTrialRunner implements TrialRunner {
             synchronized (ENGINE_RANDOM) {
                 Engine.getInstance().setRandomSeed((int) spec.seed());
                 synchronized (task) {
-                    block = task.model(spec.width(), options);
+                    block = spec.hasDepth()
+                            ? task.model(spec.width(), spec.depth(), options)
+                            : task.model(spec.width(), options);
                 }
                 block.initialize(manager, DataType.FLOAT32, task.inputShapes(settings.batch()));
             }
@@ -143,6 +146,17 @@ public final class TaskTrialRunner implements TrialRunner {
      * @return its parametrization, init and multipliers
      */
     public static MuOptions options(TrialSpec spec) {
+        return options(spec, 0);
+    }
+
+    /**
+     * The model options of a trial of a sweep with depth scaling.
+     *
+     * @param spec the trial
+     * @param depthExponent the sweep's depth exponent α ({@link SweepSettings#depthExponent()})
+     * @return its parametrization, init, multipliers and depth exponent
+     */
+    public static MuOptions options(TrialSpec spec, double depthExponent) {
         Map<String, Double> h = spec.hyperparameters();
         MuOptions.Builder b = MuOptions.builder()
                 .parametrization("sp".equals(spec.parametrization()) ? Parametrization.SP : Parametrization.MUP)
@@ -154,6 +168,9 @@ public final class TaskTrialRunner implements TrialRunner {
         double attention = value(h, Hyperparameter.ATTENTION_MULTIPLIER);
         if (attention > 0) {
             b.attentionMultiplier(attention);
+        }
+        if (depthExponent != 0) {
+            b.depthExponent(depthExponent);
         }
         return b.build();
     }
@@ -167,7 +184,7 @@ public final class TaskTrialRunner implements TrialRunner {
      * @return its parametrization, init, multipliers and ε scaling
      */
     public static MuOptions options(TrialSpec spec, SweepSettings settings) {
-        return options(spec).toBuilder().epsilonScaling(settings.epsilonScaling()).build();
+        return options(spec, settings.depthExponent()).toBuilder().epsilonScaling(settings.epsilonScaling()).build();
     }
 
     private Optimizer optimizer(MuModel model, float lr, Map<String, Double> h) {
@@ -198,6 +215,11 @@ public final class TaskTrialRunner implements TrialRunner {
                 return model.lion(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
                         .optWeightDecay(wd, "lion".equals(settings.optimizer())
                                 ? WeightDecayMode.DECOUPLED : WeightDecayMode.INDEPENDENT)
+                        .optLearningRateTracker(tracker).build();
+            case "adamw-scaled":
+                return model.adam(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())
+                        .optWeightDecay(wd, WeightDecayMode.DECOUPLED_SCALED)
+                        .optEpsilon(settings.epsilon())
                         .optLearningRateTracker(tracker).build();
             default:
                 return model.adam(lr).optBeta1(settings.beta1()).optBeta2(settings.beta2())

@@ -8,7 +8,8 @@ import java.util.SortedMap;
 /**
  * μTransfer from a sweep: the best hyperparameters at the proxy width, per parametrization,
  * and (with a runner) the target width trained with them, μP with the μP-tuned values and SP
- * with the SP-tuned values.
+ * with the SP-tuned values. From a sweep over depth ({@link SweepAnalysis#axis()} is depth) the
+ * proxy and target are depths at the sweep's one width ({@link #runOverDepth}).
  */
 public final class Transfer {
 
@@ -60,6 +61,45 @@ public final class Transfer {
         if (targetWidth <= 0) {
             throw new IllegalArgumentException("the target width must be positive, got " + targetWidth);
         }
+        if (SweepAnalysis.DEPTH.equals(analysis.axis())) {
+            throw new IllegalArgumentException("the sweep varied depth: transfer to a depth (runOverDepth)");
+        }
+        return transfer(analysis, params, proxyWidth, targetWidth, runner, listener,
+                (param, hyperparameters) -> new TrialSpec(param, targetWidth, 1, hyperparameters));
+    }
+
+    /**
+     * Transfers the best values of a sweep over depth from its proxy depth to a target depth at
+     * the sweep's width; each {@link Result}'s {@code proxyWidth} and {@code targetWidth} are then
+     * the depths. The runner trains with the sweep's depth exponent (its {@link SweepSettings}).
+     *
+     * @param analysis the analysis of a sweep over depth
+     * @param params the parametrizations, in order
+     * @param width the sweep's one width
+     * @param proxyDepth the depth tuned at
+     * @param targetDepth the depth to transfer to, positive
+     * @param runner trains the target (seed 1); null to only read the best values
+     * @param listener hears each target training (with the target depth); null for none
+     * @return one result per parametrization with a best point
+     * @throws IllegalArgumentException when the sweep did not vary depth, or a size is not positive
+     */
+    public static List<Result> runOverDepth(SweepAnalysis analysis, List<String> params, int width, int proxyDepth,
+            int targetDepth, TrialRunner runner, Listener listener) {
+        Objects.requireNonNull(analysis, "analysis");
+        if (!SweepAnalysis.DEPTH.equals(analysis.axis())) {
+            throw new IllegalArgumentException("the sweep varied width, not depth: transfer to a width (run)");
+        }
+        if (width <= 0 || targetDepth <= 0) {
+            throw new IllegalArgumentException("the width and the target depth must be positive, got "
+                    + width + " and " + targetDepth);
+        }
+        return transfer(analysis, params, proxyDepth, targetDepth, runner, listener,
+                (param, hyperparameters) -> new TrialSpec(param, width, 1, hyperparameters, targetDepth));
+    }
+
+    private static List<Result> transfer(SweepAnalysis analysis, List<String> params, int proxyWidth,
+            int targetWidth, TrialRunner runner, Listener listener,
+            java.util.function.BiFunction<String, SortedMap<String, Double>, TrialSpec> target) {
         Listener l = listener != null ? listener : Listener.NONE;
         List<Result> results = new ArrayList<>();
         for (String param : params) {
@@ -67,18 +107,18 @@ public final class Transfer {
             if (best == null) {
                 continue;
             }
-            TrialResult target = null;
+            TrialResult trained = null;
             if (runner != null) {
                 l.training(param, targetWidth);
                 try {
-                    target = runner.run(new TrialSpec(param, targetWidth, 1, best.hyperparameters()));
+                    trained = runner.run(target.apply(param, best.hyperparameters()));
                 } catch (RuntimeException e) {
                     throw e;
                 } catch (Exception e) {
                     throw new IllegalStateException(e);
                 }
             }
-            results.add(new Result(param, proxyWidth, targetWidth, best.hyperparameters(), best.loss(), target));
+            results.add(new Result(param, proxyWidth, targetWidth, best.hyperparameters(), best.loss(), trained));
         }
         return results;
     }

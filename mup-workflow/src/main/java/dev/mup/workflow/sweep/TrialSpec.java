@@ -19,8 +19,12 @@ import java.util.regex.Pattern;
  * @param width the model's width, positive
  * @param seed the seed of the run
  * @param hyperparameters the tuned values by name, finite; copied to an unmodifiable sorted map
+ * @param depth the model's depth (number of blocks) when the sweep varies depth
+ *     ({@link SweepSettings#depths()}), or 0 for a trial without a depth axis, whose model has the
+ *     task's own depth; depth-less trials keep the key they always had
  */
-public record TrialSpec(String parametrization, int width, int seed, SortedMap<String, Double> hyperparameters) {
+public record TrialSpec(String parametrization, int width, int seed, SortedMap<String, Double> hyperparameters,
+        int depth) {
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9_.\\-]+");
 
@@ -35,13 +39,17 @@ public record TrialSpec(String parametrization, int width, int seed, SortedMap<S
         if (width <= 0) {
             throw new IllegalArgumentException("width must be positive, got " + width);
         }
+        if (depth < 0) {
+            throw new IllegalArgumentException("depth must be positive (or 0 for none), got " + depth);
+        }
         TreeMap<String, Double> copy = new TreeMap<>();
         for (Map.Entry<String, Double> e : hyperparameters.entrySet()) {
             String name = e.getKey();
             Double value = e.getValue();
-            if (name == null || !NAME.matcher(name).matches() || name.equals("width") || name.equals("seed")) {
+            if (name == null || !NAME.matcher(name).matches() || name.equals("width") || name.equals("seed")
+                    || name.equals("depth")) {
                 throw new IllegalArgumentException("hyperparameter name '" + name
-                        + "' must be non-blank letters, digits, '_', '.' or '-', and not 'width' or 'seed'"
+                        + "' must be non-blank letters, digits, '_', '.' or '-', and not 'width', 'depth' or 'seed'"
                         + " (it is part of the trial key)");
             }
             if (value == null || !Double.isFinite(value)) {
@@ -51,6 +59,37 @@ public record TrialSpec(String parametrization, int width, int seed, SortedMap<S
             copy.put(name, value == 0.0 ? 0.0 : value);
         }
         hyperparameters = Collections.unmodifiableSortedMap(copy);
+    }
+
+    /**
+     * A trial without a depth axis (depth 0).
+     *
+     * @param parametrization the parametrization's name
+     * @param width the model's width, positive
+     * @param seed the seed of the run
+     * @param hyperparameters the tuned values by name, finite
+     */
+    public TrialSpec(String parametrization, int width, int seed, SortedMap<String, Double> hyperparameters) {
+        this(parametrization, width, seed, hyperparameters, 0);
+    }
+
+    /**
+     * This spec at a depth.
+     *
+     * @param blocks the model's depth, positive (or 0 for none)
+     * @return a new spec
+     */
+    public TrialSpec atDepth(int blocks) {
+        return new TrialSpec(parametrization, width, seed, hyperparameters, blocks);
+    }
+
+    /**
+     * Whether the trial sets the model's depth.
+     *
+     * @return {@code depth() > 0}
+     */
+    public boolean hasDepth() {
+        return depth > 0;
     }
 
     /**
@@ -75,7 +114,7 @@ public record TrialSpec(String parametrization, int width, int seed, SortedMap<S
     public TrialSpec with(String name, double value) {
         TreeMap<String, Double> h = new TreeMap<>(hyperparameters);
         h.put(name, value);
-        return new TrialSpec(parametrization, width, seed, h);
+        return new TrialSpec(parametrization, width, seed, h, depth);
     }
 
     /**
@@ -97,14 +136,19 @@ public record TrialSpec(String parametrization, int width, int seed, SortedMap<S
     /**
      * The canonical, unique name of this trial:
      * {@code mup|width=128|seed=1|log2Lr=-8.0|outputMultiplier=1.0}, hyperparameters sorted by
-     * name, values as {@link Double#toString(double)} writes them (which reads back exactly).
+     * name, values as {@link Double#toString(double)} writes them (which reads back exactly). A
+     * trial with a depth has it after the width, {@code mup|width=64|depth=16|seed=1|log2Lr=-8.0};
+     * one without has the key it had before depth existed.
      *
      * @return the key
      */
     public String key() {
         StringBuilder b = new StringBuilder(parametrization)
-                .append("|width=").append(width)
-                .append("|seed=").append(seed);
+                .append("|width=").append(width);
+        if (depth > 0) {
+            b.append("|depth=").append(depth);
+        }
+        b.append("|seed=").append(seed);
         hyperparameters.forEach((name, value) -> b.append('|').append(name).append('=').append(value));
         return b.toString();
     }
@@ -119,15 +163,20 @@ public record TrialSpec(String parametrization, int width, int seed, SortedMap<S
     public static TrialSpec parseKey(String key) {
         Objects.requireNonNull(key, "key");
         String[] parts = key.split("\\|", -1);
-        if (parts.length < 3 || !parts[1].startsWith("width=") || !parts[2].startsWith("seed=")) {
+        int first = parts.length > 2 && parts[2].startsWith("depth=") ? 3 : 2;
+        if (parts.length < first + 1 || !parts[1].startsWith("width=") || !parts[first].startsWith("seed=")) {
             throw new IllegalArgumentException("'" + key
                     + "' is not a trial key like mup|width=128|seed=1|log2Lr=-8.0");
         }
         try {
             int width = Integer.parseInt(parts[1].substring("width=".length()));
-            int seed = Integer.parseInt(parts[2].substring("seed=".length()));
+            int depth = first == 3 ? Integer.parseInt(parts[2].substring("depth=".length())) : 0;
+            if (first == 3 && depth <= 0) {
+                throw new IllegalArgumentException("trial key '" + key + "' has a depth that is not positive");
+            }
+            int seed = Integer.parseInt(parts[first].substring("seed=".length()));
             TreeMap<String, Double> h = new TreeMap<>();
-            for (int i = 3; i < parts.length; i++) {
+            for (int i = first + 1; i < parts.length; i++) {
                 int eq = parts[i].indexOf('=');
                 if (eq < 0) {
                     throw new IllegalArgumentException("'" + parts[i] + "' in trial key '" + key
@@ -138,7 +187,7 @@ public record TrialSpec(String parametrization, int width, int seed, SortedMap<S
                             + parts[i].substring(0, eq) + " twice");
                 }
             }
-            return new TrialSpec(parts[0], width, seed, h);
+            return new TrialSpec(parts[0], width, seed, h, depth);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("trial key '" + key + "' has a value that is not a number: "
                     + e.getMessage(), e);

@@ -9,6 +9,7 @@ import dev.mup.runtime.MuOptions;
 import dev.mup.workflow.sweep.Hyperparameter;
 import java.util.EnumSet;
 import java.util.Map;
+import java.util.OptionalInt;
 import java.util.Set;
 
 /**
@@ -73,6 +74,59 @@ public interface MuTask {
      * @return the model
      */
     MuModel model(int width, MuOptions options);
+
+    /**
+     * The task's depth axis: the number of repeated blocks whose hyperparameters are tuned (the
+     * model's {@code @Depth} base), or empty when the task has none. Depth is a second, optional
+     * knob beside the width: a coordinate check or sweep over depths ({@code --depths}) varies it
+     * at one fixed width, and {@code MuOptions.depthExponent} decides how the model scales with it
+     * (CompleteP, depth-μP or not at all). A task that declares a base depth also overrides
+     * {@link #model(int, int, MuOptions)}.
+     *
+     * @return the base depth, positive; empty by default (no depth axis)
+     */
+    default OptionalInt baseDepth() {
+        return OptionalInt.empty();
+    }
+
+    /**
+     * Checks that the task can build a depth.
+     *
+     * @param depth the number of blocks
+     * @throws IllegalArgumentException when the task has no depth axis ({@link #baseDepth()} is
+     *     empty) or the depth is not positive
+     */
+    default void checkDepth(int depth) {
+        if (baseDepth().isEmpty()) {
+            throw new IllegalArgumentException(name() + " has no depth axis (its baseDepth() is empty),"
+                    + " so it cannot be built at depth " + depth + "; vary its width instead");
+        }
+        if (depth <= 0) {
+            throw new IllegalArgumentException(name() + " depths must be positive, got " + depth);
+        }
+    }
+
+    /**
+     * Builds the generated model at a width and a depth (number of blocks), not yet initialized;
+     * as {@link #model(int, MuOptions)} otherwise. The depth replaces whatever depth the task's
+     * own settings choose, so that one sweep or check can vary it.
+     *
+     * <p>By default this refuses: a task has a depth axis only when it says so, through
+     * {@link #baseDepth()} and this method together, because only the task knows which of its
+     * model's constructor arguments is the {@code @Depth} block count. Silently building
+     * {@link #model(int, MuOptions)} instead would give every "depth" the same model.
+     *
+     * @param width the width knob, accepted by {@link #checkWidth(int)}
+     * @param depth the number of blocks, accepted by {@link #checkDepth(int)}
+     * @param options μP or SP, init, multipliers and the depth exponent
+     * @return the model
+     * @throws IllegalArgumentException when the task has no depth axis (the default)
+     */
+    default MuModel model(int width, int depth, MuOptions options) {
+        checkDepth(depth);
+        throw new IllegalArgumentException(name() + " declares base depth " + baseDepth().getAsInt()
+                + " but does not override model(width, depth, options), so it cannot be built at depth " + depth);
+    }
 
     /**
      * The shapes the model is initialized with for a batch size.

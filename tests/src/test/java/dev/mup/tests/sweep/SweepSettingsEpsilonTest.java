@@ -17,7 +17,8 @@ class SweepSettingsEpsilonTest {
 
     private static SweepSettings settings(String optimizer, EpsilonScaling scaling, double epsilon) {
         return new SweepSettings("mlp", Map.of(), List.of("mup"), List.of(64, 128), 1, 10, 16, optimizer, 0.9, 0.99,
-                "teacher", 2, Map.of("grid", Map.of("log2Lr", List.of(-8.0))), Precision.FP32, scaling, epsilon);
+                "teacher", 2, Map.of("grid", Map.of("log2Lr", List.of(-8.0))), Precision.FP32, scaling, epsilon,
+                List.of(), 0);
     }
 
     @Test
