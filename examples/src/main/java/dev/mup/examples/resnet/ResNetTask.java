@@ -217,18 +217,19 @@ public class ResNetTask implements MuTask {
     }
 
     /**
-     * What the task trains and validates on, for example {@code "Fashion-MNIST
-     * train-images-idx3-ubyte.gz (4096 of 60000 images); held out: Fashion-MNIST
-     * t10k-images-idx3-ubyte.gz (1024 of 10000 images)"}, or the synthetic set with the reason.
+     * What the task trains and validates on, short enough for a figure's title: {@code
+     * "Fashion-MNIST, first 4096 training and 1024 test images"}, or {@code "synthetic images, 4096
+     * training and 1024 held out (Fashion-MNIST not installed under DIR)"}.
      */
     @Override
     public String data() {
         ImageData t = trainSet();
-        String held = "; held out: " + validSet().description();
+        ImageData v = validSet();
         if (!t.synthetic()) {
-            return t.description() + held;
+            return String.format(Locale.ROOT, "Fashion-MNIST, first %d training and %d test images",
+                    t.count(), v.count());
         }
-        return String.format(Locale.ROOT, "%s%s (%s)", t.description(), held,
+        return String.format(Locale.ROOT, "synthetic images, %d training and %d held out (%s)", t.count(), v.count(),
                 SYNTHETIC.equals(data) ? "data=synthetic" : "Fashion-MNIST not installed under " + data);
     }
 }
