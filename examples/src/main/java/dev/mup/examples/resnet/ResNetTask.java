@@ -22,10 +22,11 @@ import java.util.Map;
  *
  * <p>Data: training batches are consecutive images of a fixed subset, the first {@code train}
  * images of Fashion-MNIST's training set, wrapping around at its end (whatever the trial's seed);
- * held-out batches are consecutive images of the first {@code valid} images of its test set.
+ * held-out batch {@code i} is images {@code i · batch} onwards of the first {@code valid} images of
+ * its test set (also wrapping around), the same whatever the run trained.
  * Images are 28×28, one channel, normalized over the subset's pixels ({@link ImageData}). When the
  * IDX files are not in the {@code data} directory (Debian: {@code apt-get install
- * dataset-fashion-mnist}), the task trains on {@link ImageData#synthetic built-in synthetic
+ * dataset-fashion-mnist}), the task trains on {@link ImageData#synthetic(int, int, long) built-in synthetic
  * images} of the same size instead, says so once on standard error, and {@link #data()} names
  * them, so a sweep's store records which data its trials saw.
  *
