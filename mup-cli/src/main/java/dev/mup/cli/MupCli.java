@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
  * The {@code mup} command line: parses, calls the workflow on a task, prints. Any
  * {@link dev.mup.workflow.task.MuTask} on the class path runs by its class name; short names and
  * extra commands come from {@link dev.mup.workflow.task.TaskProvider} and {@link CommandProvider}
- * services (the examples add {@code mlp}, {@code gpt}, {@code gpt-tied}, {@code demo} and
+ * services (the examples add {@code mlp}, {@code gpt}, {@code gpt-tied}, {@code resnet}, {@code demo} and
  * {@code bench}).
  *
  * <pre>

@@ -21,7 +21,7 @@ public final class TaskOption {
     /** The task, or null for the default. */
     @Option(names = {"--task", "--model"}, paramLabel = "TASK",
             description = "The task: a MuTask class on the class path (e.g. com.acme.MyTask) or a short name"
-                    + " (the examples: mlp, gpt, gpt-tied); default mlp when the examples are on the class"
+                    + " (the examples: mlp, gpt, gpt-tied, resnet); default mlp when the examples are on the class"
                     + " path. --model is an alias.")
     String task;
 

@@ -103,7 +103,7 @@ public class CliTest {
         assertRejected(new String[] {"parametrization", "--d-in", "0"}, "--d-in");
         assertRejected(new String[] {"parametrization", "--init", "bogus"}, "Invalid init mode 'bogus'");
         assertRejected(new String[] {"parametrization", "--optimizer", "rmsprop"}, "Unknown optimizer 'rmsprop'");
-        assertRejected(new String[] {"parametrization", "--model", "resnet"}, "Unknown task 'resnet'");
+        assertRejected(new String[] {"parametrization", "--model", "vgg"}, "Unknown task 'vgg'");
         assertRejected(new String[] {"demo", "--widths", "64,0"}, "--widths");
         assertRejected(new String[] {"demo", "--steps", "0"}, "--steps, --batch and --lr must be positive");
         assertRejected(new String[] {"demo", "--lr", "-1"}, "--lr must be positive");
@@ -167,7 +167,7 @@ public class CliTest {
         assertRejected(new String[] {"coord-check", "--steps", "0"}, "--steps");
         assertRejected(new String[] {"coord-check", "--lr", "-0.1"}, "--lr must be positive");
         assertRejected(new String[] {"coord-check", "--seeds", "0"}, "--seeds");
-        assertRejected(new String[] {"coord-check", "--model", "resnet"}, "Unknown task 'resnet'");
+        assertRejected(new String[] {"coord-check", "--model", "vgg"}, "Unknown task 'vgg'");
         assertRejected(new String[] {"coord-check", "--text", "x.txt"}, "--text");
         assertRejected(new String[] {"coord-check", "--tied-readout"}, "--tied-readout: mlp has no setting 'tiedReadout'");
         // a GPT text that is missing or not UTF-8 is bad input too, refused before any training

@@ -45,8 +45,8 @@ class SweepCliTest {
         assertRejectedBeforeWriting(sweep("--grid", "outputMultiplier=0"), "outputMultiplier must be > 0");
         assertRejectedBeforeWriting(sweep("--random", "0", "--range", "log2Lr=-10:-6"), "positive number of points");
         assertRejectedBeforeWriting(sweep("--grid", "log2Lr=-8", "--random", "3"), "not both");
-        assertRejectedBeforeWriting(CliTest.run("sweep", "--model", "resnet", "--grid", "log2Lr=-8", "--store", store()),
-                "Unknown task 'resnet'");
+        assertRejectedBeforeWriting(CliTest.run("sweep", "--model", "vgg", "--grid", "log2Lr=-8", "--store", store()),
+                "Unknown task 'vgg'");
         CliTest.Run r = CliTest.run("sweep", "--grid", "log2Lr=-8", "--store", "mysql://localhost/x");
         assertEquals(2, r.exitCode(), r.err());
         assertTrue(r.err().contains("jdbc:sqlite:"), r.err());
