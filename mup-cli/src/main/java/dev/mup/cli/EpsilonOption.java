@@ -85,7 +85,7 @@ final class EpsilonOption {
         epsilon(cli);
         if (given() && !hasEpsilon) {
             String option = epsilon != null ? "--epsilon" : "--epsilon-scaling";
-            throw new BadInput(cli, option + " applies to Adam's ε (adam, adamw/adam-decoupled,"
+            throw new BadInput(cli, option + " applies to Adam's ε (adam, adamw/adam-decoupled, adamw-scaled,"
                     + " adam-independent); " + optimizer + ("adam-atan2".equals(optimizer)
                             ? " has no ε (atan2 replaces √v̂ + ε)" : " adds no ε to its step"));
         }

@@ -1,5 +1,6 @@
 package dev.mup.spark;
 
+import dev.mup.runtime.EpsilonScaling;
 import dev.mup.runtime.precision.Precision;
 import dev.mup.workflow.sweep.SearchSpace;
 import dev.mup.workflow.sweep.SweepSettings;
@@ -55,7 +56,8 @@ public final class SparkSweepMain implements Callable<Integer> {
     @Option(names = "--batch", description = "Batch size (default: the task's).")
     Integer batch;
 
-    @Option(names = "--optimizer", defaultValue = "adamw", description = "adam, adamw or sgd (default adamw).")
+    @Option(names = "--optimizer", defaultValue = "adamw",
+            description = "adam, adamw, sgd, adamw-scaled, adam-atan2, lion or lion-independent (default adamw).")
     String optimizer;
 
     @Option(names = "--beta1", defaultValue = "0.9", description = "Adam β1, SGD momentum (default 0.9).")
@@ -72,6 +74,20 @@ public final class SparkSweepMain implements Callable<Integer> {
 
     @Option(names = "--precision", defaultValue = "fp32", description = "fp32 (default) or another precision.")
     String precision;
+
+    @Option(names = "--epsilon", description = "Adam's ε (default 1e-8); Adam optimizers only.")
+    Double epsilon;
+
+    @Option(names = "--epsilon-scaling", defaultValue = "fixed",
+            description = "How μP scales Adam's ε: fixed (default), hidden or global.")
+    String epsilonScaling;
+
+    @Option(names = "--depths", split = ",", description = "Vary depth at the one width of --widths (tasks with a depth axis).")
+    List<Integer> depths = new ArrayList<>();
+
+    @Option(names = "--depth-exponent", defaultValue = "0",
+            description = "Depth exponent α: 0 off (default), 0.5 depth-μP, 1 CompleteP.")
+    double depthExponent;
 
     @Option(names = "--lease", defaultValue = "120",
             description = "Seconds a claim holds without renewal (default 120): how long a dead executor's trial waits.")
@@ -108,9 +124,19 @@ public final class SparkSweepMain implements Callable<Integer> {
             t.configure(s.substring(0, eq).trim(), s.substring(eq + 1).trim());
         }
         SearchSpace space = SearchSpace.grid(grid);
-        return new SweepSettings(task, t.settings(), params, widths, seeds, steps,
+        EpsilonScaling scaling;
+        try {
+            scaling = EpsilonScaling.valueOf(epsilonScaling.trim().toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("Unknown --epsilon-scaling '" + epsilonScaling
+                    + "': use fixed, hidden or global");
+        }
+        SweepSettings settings = new SweepSettings(task, t.settings(), params, widths, seeds, steps,
                 batch != null ? batch : t.batchSize(), optimizer, beta1, beta2, t.data(), validBatches,
-                space.describe(), Precision.parse(precision));
+                space.describe(), Precision.parse(precision), scaling,
+                epsilon != null ? epsilon : SweepSettings.DEFAULT_EPSILON, depths, depthExponent);
+        settings.check(t);
+        return settings;
     }
 
     /**

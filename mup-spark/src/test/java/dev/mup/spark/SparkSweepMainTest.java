@@ -35,6 +35,26 @@ class SparkSweepMainTest {
     }
 
     @Test
+    void depthAndEpsilonOptionsReachTheSettings() {
+        SweepSettings s = settings("--task", "gpt", "--store", "jdbc:sqlite:x.db", "--param", "mup",
+                "--widths", "32", "--depths", "2,4", "--depth-exponent", "1", "--optimizer", "adamw-scaled",
+                "--epsilon", "1e-6", "--epsilon-scaling", "hidden", "--grid", "log2Lr=-8");
+        assertEquals(List.of(2, 4), s.depths());
+        assertEquals(1.0, s.depthExponent());
+        assertEquals("adamw-scaled", s.optimizer());
+        assertEquals(1e-6, s.epsilon());
+        assertEquals(dev.mup.runtime.EpsilonScaling.HIDDEN, s.epsilonScaling());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> settings("--task", MlpTask.class.getName(), "--store", "jdbc:sqlite:x.db", "--widths", "32",
+                        "--depths", "2,4", "--grid", "log2Lr=-8"));
+        assertTrue(e.getMessage().contains("depth"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> settings("--task", MlpTask.class.getName(), "--store", "jdbc:sqlite:x.db",
+                        "--epsilon-scaling", "tiny", "--grid", "log2Lr=-8"));
+        assertTrue(e.getMessage().contains("fixed, hidden or global"), e.getMessage());
+    }
+
+    @Test
     void aSettingWithoutAValueIsRefused() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> settings("--task", MlpTask.class.getName(), "--store", "jdbc:sqlite:x.db", "--set", "classes"));
