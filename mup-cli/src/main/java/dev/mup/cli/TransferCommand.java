@@ -177,21 +177,7 @@ final class TransferCommand implements Callable<Integer> {
             config.put("param", result.param());
             config.put("width", targetWidth);
             config.put("tunedAtWidth", proxy);
-            config.put("hyperparameters", result.hyperparameters());
-            config.put("proxyValidationLoss", result.proxyLoss());
-            String name = "mup".equals(result.param()) ? "μP" : "SP";
-            TrialResult r = result.target();
-            if (r != null) {
-                config.put("targetValidationLoss", r.diverged() ? null : r.validLoss());
-                if (precision != Precision.FP32) {
-                    config.put("targetPrecision", precision.toString());
-                }
-                config.put("targetDiverged", r.diverged());
-                table.row(name, result.hyperparameters(), result.proxyLoss(), r.diverged() ? "diverged" : r.validLoss());
-            } else {
-                table.row(name, result.hyperparameters(), result.proxyLoss());
-            }
-            configs.add(config);
+            configs.add(outcome(result, config, table, precision));
         }
         if (configs.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
@@ -267,21 +253,7 @@ final class TransferCommand implements Callable<Integer> {
             config.put("depth", targetDepth);
             config.put("tunedAtDepth", proxy);
             config.put("depthExponent", settings.depthExponent());
-            config.put("hyperparameters", result.hyperparameters());
-            config.put("proxyValidationLoss", result.proxyLoss());
-            String name = "mup".equals(result.param()) ? "μP" : "SP";
-            TrialResult r = result.target();
-            if (r != null) {
-                config.put("targetValidationLoss", r.diverged() ? null : r.validLoss());
-                if (precision != Precision.FP32) {
-                    config.put("targetPrecision", precision.toString());
-                }
-                config.put("targetDiverged", r.diverged());
-                table.row(name, result.hyperparameters(), result.proxyLoss(), r.diverged() ? "diverged" : r.validLoss());
-            } else {
-                table.row(name, result.hyperparameters(), result.proxyLoss());
-            }
-            configs.add(config);
+            configs.add(outcome(result, config, table, precision));
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("task", settings.task());
@@ -307,5 +279,28 @@ final class TransferCommand implements Callable<Integer> {
                 root.put("epsilonScaling", target.epsilonScaling().name().toLowerCase(Locale.ROOT));
             }
         }
+    }
+
+    /**
+     * Completes a target's entry and its table row: the hyperparameters, the proxy's loss and,
+     * when the target was trained, its loss.
+     */
+    private static Map<String, Object> outcome(Transfer.Result result, Map<String, Object> config, TextTable table,
+            Precision precision) {
+        config.put("hyperparameters", result.hyperparameters());
+        config.put("proxyValidationLoss", result.proxyLoss());
+        String name = "mup".equals(result.param()) ? "μP" : "SP";
+        TrialResult r = result.target();
+        if (r != null) {
+            config.put("targetValidationLoss", r.diverged() ? null : r.validLoss());
+            if (precision != Precision.FP32) {
+                config.put("targetPrecision", precision.toString());
+            }
+            config.put("targetDiverged", r.diverged());
+            table.row(name, result.hyperparameters(), result.proxyLoss(), r.diverged() ? "diverged" : r.validLoss());
+        } else {
+            table.row(name, result.hyperparameters(), result.proxyLoss());
+        }
+        return config;
     }
 }
