@@ -1,5 +1,7 @@
 package dev.mup.cli;
 
+import dev.mup.runtime.MuOptions;
+
 import dev.mup.workflow.task.MuTask;
 import dev.mup.workflow.task.Tasks;
 import java.util.ArrayList;
@@ -121,6 +123,8 @@ public final class TaskOption {
         for (int d : depths) {
             try {
                 task.checkDepth(d);
+                // the model must agree with the task about its depth and base depth (Tasks.model checks)
+                Tasks.model(task, widths.get(0), d, MuOptions.defaults());
             } catch (RuntimeException e) {
                 throw new BadInput(cli, option + ": " + oneLine(e));
             }

@@ -10,6 +10,7 @@ import dev.mup.runtime.coord.CoordinateCheck;
 import dev.mup.runtime.coord.CoordinateCheckResult;
 import dev.mup.runtime.precision.Precision;
 import dev.mup.workflow.task.MuTask;
+import dev.mup.workflow.task.Tasks;
 import java.util.List;
 import java.util.Objects;
 
@@ -251,7 +252,7 @@ public final class TaskCoordinateCheck {
                     .seeds(seeds)
                     .models((size, seed, manager) -> {
                         Engine.getInstance().setRandomSeed(1000 + seed);
-                        MuModel model = overDepth ? t.model(fixedWidth, size, o) : t.model(size, o);
+                        MuModel model = overDepth ? Tasks.model(t, fixedWidth, size, o) : t.model(size, o);
                         model.initialize(manager, DataType.FLOAT32, t.inputShapes(b));
                         return model;
                     })

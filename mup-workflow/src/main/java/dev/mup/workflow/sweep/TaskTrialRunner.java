@@ -22,6 +22,7 @@ import dev.mup.runtime.WeightDecayMode;
 import dev.mup.runtime.precision.Precision;
 import dev.mup.runtime.precision.TrainingStep;
 import dev.mup.workflow.task.MuTask;
+import dev.mup.workflow.task.Tasks;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -97,7 +98,7 @@ public final class TaskTrialRunner implements TrialRunner {
                 Engine.getInstance().setRandomSeed((int) spec.seed());
                 synchronized (task) {
                     block = spec.hasDepth()
-                            ? task.model(spec.width(), spec.depth(), options)
+                            ? Tasks.model(task, spec.width(), spec.depth(), options)
                             : task.model(spec.width(), options);
                 }
                 block.initialize(manager, DataType.FLOAT32, task.inputShapes(settings.batch()));

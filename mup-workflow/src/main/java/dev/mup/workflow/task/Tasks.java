@@ -1,5 +1,9 @@
 package dev.mup.workflow.task;
 
+import dev.mup.runtime.DepthDimension;
+import dev.mup.runtime.MuModel;
+import dev.mup.runtime.MuOptions;
+
 import java.lang.reflect.Constructor;
 import java.lang.reflect.InvocationTargetException;
 import java.lang.reflect.Modifier;
@@ -97,5 +101,37 @@ public final class Tasks {
 
     private static String oneLine(String message) {
         return message == null ? "" : message.replaceAll("\\s*\\R\\s*", " ");
+    }
+
+    /**
+     * Builds a task's model at a depth and checks that the model agrees with the task about it:
+     * the model must declare its depth ({@code @Depth} on its list of blocks), have the asked
+     * number of blocks, and have the base depth the task declares. The depth multiplier
+     * {@code m_L = depth / base} comes from the model, so a task whose {@link MuTask#baseDepth()}
+     * says another base would tune and transfer at depths that do not mean what it says.
+     *
+     * @param task the task, with a depth axis
+     * @param width the width knob
+     * @param depth the number of blocks
+     * @param options μP or SP, multipliers and the depth exponent
+     * @return the model, not yet initialized
+     * @throws IllegalArgumentException in one line when the model and the task disagree
+     */
+    public static MuModel model(MuTask task, int width, int depth, MuOptions options) {
+        MuModel model = task.model(width, depth, options);
+        DepthDimension declared = model.muParametrization().depth().orElseThrow(() -> new IllegalArgumentException(
+                task.name() + " has a depth axis (baseDepth() " + task.baseDepth().getAsInt() + ") but the model its"
+                        + " model(width, depth, options) builds declares no depth: annotate the model's list of"
+                        + " @MuBlock blocks with @Depth(base = " + task.baseDepth().getAsInt() + ")"));
+        if (declared.value() != depth) {
+            throw new IllegalArgumentException(task.name() + ".model(width, depth, options) built "
+                    + declared.value() + " blocks (" + declared.name() + ") when asked for depth " + depth);
+        }
+        if (declared.base() != task.baseDepth().getAsInt()) {
+            throw new IllegalArgumentException(task.name() + ".baseDepth() is " + task.baseDepth().getAsInt()
+                    + " but its model's base depth (@Depth(base) on " + declared.name() + ", or MuOptions.baseDepth)"
+                    + " is " + declared.base() + "; depth scaling uses the model's: make the two agree");
+        }
+        return model;
     }
 }

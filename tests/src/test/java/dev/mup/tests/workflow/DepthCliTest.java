@@ -1,17 +1,26 @@
 package dev.mup.tests.workflow;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import dev.mup.runtime.MuModel;
+
+import dev.mup.workflow.task.Tasks;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import dev.mup.examples.gpt.GptTask;
+import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.coord.CoordinateCheckResult;
 import dev.mup.runtime.coord.CoordinateRecord;
 import dev.mup.tests.cli.CliTest;
+import dev.mup.workflow.task.Tasks;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.OptionalInt;
@@ -49,6 +58,44 @@ class DepthCliTest {
         IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
                 () -> tiny.model(32, 4, MuOptions.defaults()));
         assertTrue(e.getMessage().contains("has no depth axis"), e.getMessage());
+    }
+
+    @Test
+    void aTaskWhoseBaseDepthIsNotItsModelsIsRefused() {
+        GptTask wrongBase = new GptTask() {
+            @Override
+            public OptionalInt baseDepth() {
+                return OptionalInt.of(4);
+            }
+        };
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tasks.model(wrongBase, 16, 4, MuOptions.defaults()));
+        assertTrue(e.getMessage().contains("baseDepth() is 4 but its model's base depth")
+                && e.getMessage().contains("is 2"), e.getMessage());
+        GptTask wrongCount = new GptTask() {
+            @Override
+            public MuModel model(int width, int depth, MuOptions options) {
+                return super.model(width, 2, options);
+            }
+        };
+        e = assertThrows(IllegalArgumentException.class, () -> Tasks.model(wrongCount, 16, 4, MuOptions.defaults()));
+        assertTrue(e.getMessage().contains("built 2 blocks") && e.getMessage().contains("depth 4"), e.getMessage());
+        assertEquals(4, Tasks.model(new GptTask(), 16, 4, MuOptions.defaults()).muParametrization().depth()
+                .orElseThrow().value());
+        // the command line refuses it in one line, before training
+        assertOneLine(CliTest.run("coord-check", "--task", WrongBaseTask.class.getName(), "--widths", "16",
+                "--depths", "2,4", "--steps", "1", "--seeds", "1"), "baseDepth() is 4 but its model's base depth");
+    }
+
+    /** A GPT task that claims another base depth than its model's {@code @Depth(base = 2)}. */
+    public static final class WrongBaseTask extends GptTask {
+        /** For the command line. */
+        public WrongBaseTask() {}
+
+        @Override
+        public OptionalInt baseDepth() {
+            return OptionalInt.of(4);
+        }
     }
 
     @Test
