@@ -29,6 +29,7 @@ public class MuLinear extends Linear implements Observable, InitGuarded {
     private final float inputMultiplier;
     private final ObserverSlot observer = new ObserverSlot();
     private volatile OptimizerCheck optimizerCheck;
+    private volatile ResidualCheck residualCheck;
     private volatile MuLayer layer;
 
     /**
@@ -91,6 +92,11 @@ public class MuLinear extends Linear implements Observable, InitGuarded {
         this.optimizerCheck = check;
     }
 
+    /** Sets the check, run on every pass until it passes, that the depth blocks used their residuals. */
+    void checkResiduals(ResidualCheck check) {
+        this.residualCheck = check;
+    }
+
     @Override
     public void guardInitializers(MuLayer layer) {
         this.layer = layer;
@@ -126,6 +132,10 @@ public class MuLinear extends Linear implements Observable, InitGuarded {
         OptimizerCheck check = optimizerCheck;
         if (training && check != null) {
             check.look(parameterStore);
+        }
+        ResidualCheck residuals = residualCheck;
+        if (residuals != null) {
+            residuals.look();
         }
         NDList in = inputs;
         if (inputMultiplier != 1f) {

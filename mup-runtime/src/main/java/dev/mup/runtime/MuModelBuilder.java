@@ -49,6 +49,7 @@ public final class MuModelBuilder {
     private final Map<Block, Block> replaced = new IdentityHashMap<>();
     private final OptimizerCheck optimizerCheck;
     private final InitGuard initGuard;
+    private final ResidualCheck residualCheck;
     private final Map<String, MuResidual> residuals = new LinkedHashMap<>();
     private DepthDimension depth;
 
@@ -56,6 +57,7 @@ public final class MuModelBuilder {
         this.modelName = modelClass.getSimpleName();
         this.initGuard = new InitGuard(modelName);
         this.optimizerCheck = new OptimizerCheck(modelName, initGuard);
+        this.residualCheck = new ResidualCheck(modelName);
         this.rule = new MuRule(Objects.requireNonNull(options, "options"));
     }
 
@@ -328,6 +330,7 @@ public final class MuModelBuilder {
         WidthDimension in = width(fanInWidth, field);
         MuLinear readout = MuLinear.like(layer, rule.readoutInputMultiplier(alpha, in.multiplier()));
         readout.checkOptimizer(optimizerCheck);
+        readout.checkResiduals(residualCheck);
         replaceChild(children, field, layer, readout);
         replaced.put(readout, layer);
         add(field, LayerRole.OUTPUT, readout, in, null, alpha, zero);
@@ -383,6 +386,7 @@ public final class MuModelBuilder {
         WidthDimension in = width(fanInWidth, field);
         readout.setLogitMultiplier(rule.readoutInputMultiplier(alpha, in.multiplier()));
         readout.checkOptimizer(optimizerCheck);
+        readout.checkResiduals(residualCheck);
         readout.guardLoading(initGuard);
         tiedReadouts.put(field, readout);
         return readout;
@@ -530,6 +534,16 @@ public final class MuModelBuilder {
         }
         residuals.forEach((name, residual) -> residual.setScale(
                 prefix != null && name.startsWith(prefix) ? rule.residualMultiplier(depthMultiplier) : 1.0));
+        if (rule.depthScaling()) {
+            // a residual declared but not called would leave its branches unscaled
+            Map<String, MuResidual> inDepth = new LinkedHashMap<>();
+            residuals.forEach((name, residual) -> {
+                if (name.startsWith(prefix)) {
+                    inDepth.put(name, residual);
+                }
+            });
+            residualCheck.watch(inDepth, rule.options().depthExponent());
+        }
         List<MuLayer> placed = new ArrayList<>();
         for (MuLayer l : layers) {
             placed.add(l.inDepth(depthMultiplier, prefix != null && l.field().startsWith(prefix)));

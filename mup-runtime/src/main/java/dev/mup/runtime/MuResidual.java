@@ -32,6 +32,7 @@ import ai.djl.ndarray.NDArray;
 public final class MuResidual implements Observable {
 
     private volatile double scale = 1.0;
+    private volatile boolean used;
     private final ObserverSlot observer = new ObserverSlot();
 
     /** A residual connection with multiplier 1 until a μP model declares it. */
@@ -61,10 +62,18 @@ public final class MuResidual implements Observable {
      * @return {@code x + s · branch}, a new array
      */
     public NDArray add(NDArray x, NDArray branch) {
+        if (!used) {
+            used = true;
+        }
         double s = scale;
         NDArray out = s == 1.0 ? x.add(branch) : x.add(Scalars.times(branch, (float) s));
         observer.report("", out);
         return out;
+    }
+
+    /** Whether a branch was ever added through this connection ({@link ResidualCheck}). */
+    boolean used() {
+        return used;
     }
 
     @Override

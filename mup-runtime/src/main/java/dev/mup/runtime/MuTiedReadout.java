@@ -32,6 +32,7 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
     private float logitMultiplier = 1f;
     private final ObserverSlot observer = new ObserverSlot();
     private volatile OptimizerCheck optimizerCheck;
+    private volatile ResidualCheck residualCheck;
     private volatile InitGuard initGuard;
 
     /**
@@ -76,6 +77,11 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
         this.optimizerCheck = check;
     }
 
+    /** Sets the check, run on every pass until it passes, that the depth blocks used their residuals. */
+    void checkResiduals(ResidualCheck check) {
+        this.residualCheck = check;
+    }
+
     /** Sets the guard told when the model's weights are loaded. */
     void guardLoading(InitGuard guard) {
         this.initGuard = guard;
@@ -105,6 +111,10 @@ public final class MuTiedReadout extends AbstractBlock implements Observable {
         OptimizerCheck check = optimizerCheck;
         if (training && check != null) {
             check.look(parameterStore);
+        }
+        ResidualCheck residuals = residualCheck;
+        if (residuals != null) {
+            residuals.look();
         }
         NDArray x = inputs.singletonOrThrow();
         NDArray table = parameterStore.getValue(table(), x.getDevice(), training);
