@@ -71,7 +71,7 @@ except ImportError:
              " (git clone https://github.com/microsoft/mup; PYTHONPATH=path/to/mup)")
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from gpt_step import Gpt, blas_libraries, split_corpus  # noqa: E402  (the example GPT, shared)
+from gpt_step import Gpt, blas_libraries, positive, split_corpus  # noqa: E402  (the example GPT, shared)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 DEFAULT_TEXT = os.path.normpath(os.path.join(HERE, "..", "..", "..", "shared", "data", "tinyshakespeare.txt"))
@@ -162,13 +162,6 @@ def grid(text):
         count = int(math.floor((b - a) / step + 1e-9)) + 1
         return [a + i * step for i in range(count)]
     return [float(v) for v in text.split(",")]
-
-
-def positive(text):
-    value = int(text)
-    if value <= 0:
-        raise argparse.ArgumentTypeError("must be positive, got %s" % text)
-    return value
 
 
 def main():

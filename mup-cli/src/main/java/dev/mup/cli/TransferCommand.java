@@ -187,15 +187,7 @@ final class TransferCommand implements Callable<Integer> {
         root.put("task", settings != null ? settings.task() : null);
         root.put("targets", configs);
         putOptimizer(root, target);
-        Path parent = outFile.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(outFile, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root));
-        out.print(table);
-        out.printf(Locale.ROOT, "Wrote %s%n", outFile);
-        out.flush();
-        return 0;
+        return write(root, table, out);
     }
 
     /** Transfer along depth: proxy and target are depths at the sweep's one width. */
@@ -259,15 +251,7 @@ final class TransferCommand implements Callable<Integer> {
         root.put("task", settings.task());
         root.put("targets", configs);
         putOptimizer(root, target);
-        Path parent = outFile.toAbsolutePath().getParent();
-        if (parent != null) {
-            Files.createDirectories(parent);
-        }
-        Files.writeString(outFile, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root));
-        out.print(table);
-        out.printf(Locale.ROOT, "Wrote %s%n", outFile);
-        out.flush();
-        return 0;
+        return write(root, table, out);
     }
 
     /** Writes the optimizer the targets train with, and its ε where it has one. */
@@ -302,5 +286,18 @@ final class TransferCommand implements Callable<Integer> {
             table.row(name, result.hyperparameters(), result.proxyLoss());
         }
         return config;
+    }
+
+    /** Writes the transfer's JSON to {@code --out} and prints its table. */
+    private Integer write(Map<String, Object> root, TextTable table, PrintWriter out) throws IOException {
+        Path parent = outFile.toAbsolutePath().getParent();
+        if (parent != null) {
+            Files.createDirectories(parent);
+        }
+        Files.writeString(outFile, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(root));
+        out.print(table);
+        out.printf(Locale.ROOT, "Wrote %s%n", outFile);
+        out.flush();
+        return 0;
     }
 }
