@@ -21,6 +21,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalInt;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -36,7 +37,8 @@ import picocli.CommandLine.Spec;
         description = "Optimum learning rate per width for μP and SP, its shift across widths (grid argmin"
                 + " and fitted optimum), the transfer regret of the proxy's values at each width, whether"
                 + " they transfer and whether wider is better; JSON and a PNG of loss against log2 lr."
-                + " A sweep over depth (sweep --depths) is reported per depth the same way.")
+                + " A sweep over depth (sweep --depths) is reported per depth the same way. It warns when the"
+                + " validation and training losses put an optimum two or more grid steps apart.")
 final class ReportCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -62,6 +64,11 @@ final class ReportCommand implements Callable<Integer> {
                     + " Default: ${DEFAULT-VALUE}.")
     double regretTolerance;
 
+    @Mixin MetricOption metrics;
+
+    /** Optima this many grid steps apart on the two losses draw a warning. */
+    static final int METRIC_DISAGREEMENT_STEPS = 2;
+
     @Override
     public Integer call() throws IOException {
         if (!(regretTolerance >= 0) || Double.isInfinite(regretTolerance)) {
@@ -71,6 +78,7 @@ final class ReportCommand implements Callable<Integer> {
         String title;
         String heading;
         SweepAnalysis analysis;
+        List<SweepAnalysis.Disagreement> disagreements = List.of();
         if (fromReport != null) {
             analysis = readCurves(fromReport);
             title = String.valueOf(fromReport.getFileName());
@@ -78,7 +86,12 @@ final class ReportCommand implements Callable<Integer> {
         } else {
             try (TrialStore trials = StoreAccess.openExisting(spec.commandLine(), store)) {
                 SweepSettings settings = StoreAccess.settings(spec.commandLine(), trials);
-                analysis = SweepAnalysis.of(trials.trials());
+                SweepAnalysis.Metric metric = metrics.metric(spec.commandLine());
+                analysis = SweepAnalysis.of(trials.trials(), metric);
+                SweepAnalysis.Metric other = metric == SweepAnalysis.Metric.VALIDATION
+                        ? SweepAnalysis.Metric.TRAINING : SweepAnalysis.Metric.VALIDATION;
+                disagreements = analysis.optimaApart(SweepAnalysis.of(trials.trials(), other),
+                        METRIC_DISAGREEMENT_STEPS);
                 SweepProgress progress = trials.progress();
                 title = title(settings);
                 heading = String.format(Locale.ROOT, "Sweep of %s: %d of %d trials finished (%d diverged)",
@@ -88,6 +101,7 @@ final class ReportCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         out.println(heading);
         out.print(text(analysis, regretTolerance));
+        out.print(disagreementText(analysis, disagreements));
         out.flush();
         if (json != null) {
             Path parent = json.toAbsolutePath().getParent();
@@ -107,6 +121,11 @@ final class ReportCommand implements Callable<Integer> {
     private SweepAnalysis readCurves(Path file) {
         List<SweepAnalysis.CurvePoint> points = new ArrayList<>();
         String axis;
+        SweepAnalysis.Metric metric;
+        if (metrics.metric != null) {
+            throw new BadInput(spec.commandLine(), "--metric reads a store; a report's curves (--from-report) are"
+                    + " of the loss it was written with");
+        }
         try {
             JsonObject root = JsonParser.parseString(Files.readString(file)).getAsJsonObject();
             if (!root.has("curves") || !root.get("curves").isJsonArray()) {
@@ -114,6 +133,9 @@ final class ReportCommand implements Callable<Integer> {
             }
             // a report over depth says so; one over width (written before depth existed too) does not
             axis = root.has("axis") ? root.get("axis").getAsString() : SweepAnalysis.WIDTH;
+            // a report written before the metric was recorded was on the validation loss
+            metric = root.has("metric") ? SweepAnalysis.Metric.of(root.get("metric").getAsString())
+                    : SweepAnalysis.Metric.VALIDATION;
             if (!SweepAnalysis.WIDTH.equals(axis) && !SweepAnalysis.DEPTH.equals(axis)) {
                 throw new IllegalArgumentException("its axis '" + axis + "' is neither width nor depth");
             }
@@ -136,7 +158,7 @@ final class ReportCommand implements Callable<Integer> {
         if (points.isEmpty()) {
             throw new ParameterException(spec.commandLine(), "--from-report " + file + ": its curves are empty");
         }
-        return SweepAnalysis.ofCurves(points, axis);
+        return SweepAnalysis.ofCurves(points, axis, metric);
     }
 
     static String title(SweepSettings s) {
@@ -154,7 +176,7 @@ final class ReportCommand implements Callable<Integer> {
         StringBuilder b = new StringBuilder();
         String axis = analysis.axis();
         boolean depth = SweepAnalysis.DEPTH.equals(axis);
-        TextTable table = new TextTable("param", axis, "best log2 lr", "fitted log2 lr", "validation loss",
+        TextTable table = new TextTable("param", axis, "best log2 lr", "fitted log2 lr", analysis.metric().label(),
                 "loss at proxy's best", "transfer regret");
         for (String param : analysis.parametrizations()) {
             java.util.Map<Integer, SweepAnalysis.TransferRegret> regrets = new java.util.TreeMap<>();
@@ -199,6 +221,33 @@ final class ReportCommand implements Callable<Integer> {
                     analysis.transfers(param, regretTolerance) ? "yes" : "no",
                     depth ? "deeper" : "wider",
                     analysis.widerIsBetter(param) ? "yes" : "no"));
+        }
+        return b.toString();
+    }
+
+    /**
+     * The warning that the two losses disagree about where the optimum is, one line per width.
+     *
+     * @param analysis the analysis reported
+     * @param disagreements its optima that lie apart from the other metric's
+     * @return the lines, empty when they agree
+     */
+    static String disagreementText(SweepAnalysis analysis, List<SweepAnalysis.Disagreement> disagreements) {
+        StringBuilder b = new StringBuilder();
+        for (SweepAnalysis.Disagreement d : disagreements) {
+            b.append(String.format(Locale.ROOT, "Warning: at %s %d the %s optimum of the %s (log2 lr %s) is %d grid"
+                            + " steps from that of the %s (log2 lr %s)%n",
+                    analysis.axis(), d.width(), label(d.param()), analysis.metric().label(),
+                    TextTable.format(d.here().log2Lr()), d.gridSteps(),
+                    analysis.metric() == SweepAnalysis.Metric.VALIDATION ? "training loss" : "validation loss",
+                    TextTable.format(d.there().log2Lr())));
+        }
+        if (!disagreements.isEmpty()) {
+            b.append("  The held-out loss does not follow training there. A model with BatchNorm scored in"
+                    + " inference mode does this (its running statistics lag the weights at large learning"
+                    + " rates); so does overfitting a small training set. If the held-out metric is at fault,"
+                    + " read the sweep on the training loss: --metric training.")
+                    .append(System.lineSeparator());
         }
         return b.toString();
     }

@@ -80,6 +80,8 @@ final class TransferCommand implements Callable<Integer> {
 
     @Mixin EpsilonOption epsilons;
 
+    @Mixin MetricOption metrics;
+
     @Override
     public Integer call() throws Exception {
         if (targetWidthOption != null && targetWidthOption <= 0) {
@@ -100,7 +102,7 @@ final class TransferCommand implements Callable<Integer> {
         try (TrialStore trials = StoreAccess.openExisting(spec.commandLine(), store)) {
             settings = StoreAccess.settings(spec.commandLine(), trials);
             try {
-                analysis = SweepAnalysis.of(trials.trials());
+                analysis = SweepAnalysis.of(trials.trials(), metrics.metric(spec.commandLine()));
             } catch (IllegalArgumentException e) {
                 throw new BadInput(spec.commandLine(), store + ": " + TaskOption.oneLine(e));
             }
@@ -177,7 +179,7 @@ final class TransferCommand implements Callable<Integer> {
             config.put("param", result.param());
             config.put("width", targetWidth);
             config.put("tunedAtWidth", proxy);
-            configs.add(outcome(result, config, table, precision));
+            configs.add(outcome(result, config, table, precision, analysis.metric()));
         }
         if (configs.isEmpty()) {
             throw new ParameterException(spec.commandLine(),
@@ -185,6 +187,7 @@ final class TransferCommand implements Callable<Integer> {
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("task", settings != null ? settings.task() : null);
+        root.put("metric", analysis.metric().key());
         root.put("targets", configs);
         putOptimizer(root, target);
         return write(root, table, out);
@@ -245,10 +248,11 @@ final class TransferCommand implements Callable<Integer> {
             config.put("depth", targetDepth);
             config.put("tunedAtDepth", proxy);
             config.put("depthExponent", settings.depthExponent());
-            configs.add(outcome(result, config, table, precision));
+            configs.add(outcome(result, config, table, precision, analysis.metric()));
         }
         Map<String, Object> root = new LinkedHashMap<>();
         root.put("task", settings.task());
+        root.put("metric", analysis.metric().key());
         root.put("targets", configs);
         putOptimizer(root, target);
         return write(root, table, out);
@@ -267,21 +271,23 @@ final class TransferCommand implements Callable<Integer> {
 
     /**
      * Completes a target's entry and its table row: the hyperparameters, the proxy's loss and,
-     * when the target was trained, its loss.
+     * when the target was trained, its loss (both on the sweep's metric: {@code proxyValidationLoss}
+     * or {@code proxyTrainingLoss}, and the same for the target).
      */
     private static Map<String, Object> outcome(Transfer.Result result, Map<String, Object> config, TextTable table,
-            Precision precision) {
+            Precision precision, SweepAnalysis.Metric metric) {
+        String lossKey = metric == SweepAnalysis.Metric.TRAINING ? "TrainingLoss" : "ValidationLoss";
         config.put("hyperparameters", result.hyperparameters());
-        config.put("proxyValidationLoss", result.proxyLoss());
+        config.put("proxy" + lossKey, result.proxyLoss());
         String name = "mup".equals(result.param()) ? "μP" : "SP";
         TrialResult r = result.target();
         if (r != null) {
-            config.put("targetValidationLoss", r.diverged() ? null : r.validLoss());
+            config.put("target" + lossKey, r.diverged() ? null : metric.loss(r));
             if (precision != Precision.FP32) {
                 config.put("targetPrecision", precision.toString());
             }
             config.put("targetDiverged", r.diverged());
-            table.row(name, result.hyperparameters(), result.proxyLoss(), r.diverged() ? "diverged" : r.validLoss());
+            table.row(name, result.hyperparameters(), result.proxyLoss(), r.diverged() ? "diverged" : metric.loss(r));
         } else {
             table.row(name, result.hyperparameters(), result.proxyLoss());
         }

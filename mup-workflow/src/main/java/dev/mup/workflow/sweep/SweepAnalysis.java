@@ -11,8 +11,8 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * What a sweep found: for each parametrization and width, the validation loss against log2 of
- * the learning rate (each point's loss is the mean over seeds, and, where other hyperparameters
+ * What a sweep found: for each parametrization and width, the loss ({@link Metric}: the
+ * validation loss unless asked otherwise) against log2 of the learning rate (each point's loss is the mean over seeds, and, where other hyperparameters
  * were searched too, the best over them), the optimum of each curve, how far the optimum moves
  * from the narrowest to the widest width in grid steps, and whether the loss at the optimum
  * falls as the width grows ("wider is better").
@@ -39,8 +39,86 @@ import java.util.TreeSet;
  * here of widths holds of depths ("narrowest" is the shallowest, the proxy is the smallest
  * depth), the {@code width} of the records below holds the depth, and {@link #axis()} names the
  * axis for tables, JSON and plots.
+ *
+ * <p>Which loss: the held-out ({@link Metric#VALIDATION}) loss is the default, as in Tensor
+ * Programs V's Transformer experiments. A model whose held-out loss is not a faithful measure of
+ * training, most often one with BatchNorm scored in inference mode (its running statistics lag
+ * the weights at large learning rates, so the held-out loss spikes where training went well),
+ * is read on the {@link Metric#TRAINING} loss instead, as Tensor Programs V read its ResNets.
+ * {@link #optimaApart} finds the widths where the two metrics disagree about the optimum.
  */
 public final class SweepAnalysis {
+
+    /** Which of a trial's two losses the curves are made of. */
+    public enum Metric {
+        /** The mean loss over the task's held-out batches after training, in inference mode. */
+        VALIDATION("validation", "validation loss"),
+        /** The mean training loss of the last tenth of the steps, in training mode. */
+        TRAINING("training", "training loss");
+
+        private final String key;
+        private final String label;
+
+        Metric(String key, String label) {
+            this.key = key;
+            this.label = label;
+        }
+
+        /**
+         * The name in JSON and on the command line.
+         *
+         * @return {@code validation} or {@code training}
+         */
+        public String key() {
+            return key;
+        }
+
+        /**
+         * The name in tables and on plot axes.
+         *
+         * @return {@code validation loss} or {@code training loss}
+         */
+        public String label() {
+            return label;
+        }
+
+        /**
+         * The metric of a name.
+         *
+         * @param key {@code validation} or {@code training}, in any case
+         * @return the metric
+         * @throws IllegalArgumentException for another name
+         */
+        public static Metric of(String key) {
+            for (Metric m : values()) {
+                if (m.key.equalsIgnoreCase(key.trim())) {
+                    return m;
+                }
+            }
+            throw new IllegalArgumentException("the loss metric must be validation or training, got '" + key + "'");
+        }
+
+        /**
+         * This loss of a trial.
+         *
+         * @param result the trial's result
+         * @return its training or validation loss
+         */
+        public double loss(TrialResult result) {
+            return this == TRAINING ? result.trainLoss() : result.validLoss();
+        }
+    }
+
+    /**
+     * A width where two analyses of the same sweep on different metrics put the optimum apart.
+     *
+     * @param param the parametrization
+     * @param width the width (the depth in a sweep over depth)
+     * @param here the optimum of this analysis
+     * @param there the optimum of the other analysis
+     * @param gridSteps how many grid steps apart they are (positive)
+     */
+    public record Disagreement(String param, int width, Optimum here, Optimum there, int gridSteps) {}
 
     /** One point of a curve. */
     public record Point(double log2Lr, double loss) {}
@@ -102,6 +180,7 @@ public final class SweepAnalysis {
 
     private final Map<String, Map<Integer, List<Point>>> curves;
     private final String axis;
+    private final Metric metric;
     private final List<Double> lrGrid;
     private final Map<String, Map<Integer, Best>> best;
     /** Mean loss over seeds of every point run, by parametrization, width and hyperparameters. */
@@ -109,21 +188,34 @@ public final class SweepAnalysis {
 
     private SweepAnalysis(Map<String, Map<Integer, List<Point>>> curves, List<Double> lrGrid,
             Map<String, Map<Integer, Best>> best,
-            Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means, String axis) {
+            Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means, String axis, Metric metric) {
         this.curves = curves;
         this.axis = axis;
+        this.metric = metric;
         this.lrGrid = lrGrid;
         this.best = best;
         this.means = means;
     }
 
     /**
-     * Analyses the trials of a sweep.
+     * Analyses the trials of a sweep on their validation loss.
      *
      * @param trials every trial of the store
      * @return the analysis
      */
     public static SweepAnalysis of(List<TrialRecord> trials) {
+        return of(trials, Metric.VALIDATION);
+    }
+
+    /**
+     * Analyses the trials of a sweep on one of their losses.
+     *
+     * @param trials every trial of the store
+     * @param metric the loss the curves are made of
+     * @return the analysis
+     */
+    public static SweepAnalysis of(List<TrialRecord> trials, Metric metric) {
+        java.util.Objects.requireNonNull(metric, "metric");
         // mean over seeds of each (param, width, hyperparameters) point; NaN when a seed diverged
         Map<String, Map<Integer, Map<SortedMap<String, Double>, double[]>>> points = new TreeMap<>();
         boolean overDepth = trials.stream().anyMatch(r -> r.spec().hasDepth());
@@ -138,7 +230,7 @@ public final class SweepAnalysis {
             if (r.status() != TrialStatus.COMPLETED && r.status() != TrialStatus.DIVERGED) {
                 continue;
             }
-            double loss = r.status() == TrialStatus.DIVERGED ? Double.NaN : r.result().validLoss();
+            double loss = r.status() == TrialStatus.DIVERGED ? Double.NaN : metric.loss(r.result());
             double[] sum = points.computeIfAbsent(r.spec().parametrization(), k -> new TreeMap<>())
                     .computeIfAbsent(overDepth ? r.spec().depth() : r.spec().width(), k -> new LinkedHashMap<>())
                     .computeIfAbsent(new TreeMap<>(r.spec().hyperparameters()), k -> new double[2]);
@@ -150,7 +242,7 @@ public final class SweepAnalysis {
                 (hyperparameters, sum) -> means.computeIfAbsent(param, k -> new TreeMap<>())
                         .computeIfAbsent(width, k -> new LinkedHashMap<>())
                         .put(hyperparameters, sum[0] / sum[1]))));
-        return fromMeans(means, overDepth ? DEPTH : WIDTH);
+        return fromMeans(means, overDepth ? DEPTH : WIDTH, metric);
     }
 
     /**
@@ -163,10 +255,32 @@ public final class SweepAnalysis {
      * @throws IllegalArgumentException for another axis
      */
     public static SweepAnalysis ofCurves(List<CurvePoint> points, String axis) {
+        return ofCurves(points, axis, Metric.VALIDATION);
+    }
+
+    /**
+     * As {@link #ofCurves(List, String)}, for curves of a given loss.
+     *
+     * @param points the points of the curves; a null or NaN loss is a diverged point
+     * @param axis {@link #WIDTH} or {@link #DEPTH}
+     * @param metric the loss the points are
+     * @return the analysis
+     * @throws IllegalArgumentException for another axis
+     */
+    public static SweepAnalysis ofCurves(List<CurvePoint> points, String axis, Metric metric) {
         if (!WIDTH.equals(axis) && !DEPTH.equals(axis)) {
             throw new IllegalArgumentException("the axis must be width or depth, got '" + axis + "'");
         }
-        return fromMeans(means(points), axis);
+        return fromMeans(means(points), axis, java.util.Objects.requireNonNull(metric, "metric"));
+    }
+
+    /**
+     * The loss the curves are made of.
+     *
+     * @return the metric
+     */
+    public Metric metric() {
+        return metric;
     }
 
     /**
@@ -188,7 +302,7 @@ public final class SweepAnalysis {
      * @return the analysis
      */
     public static SweepAnalysis ofCurves(List<CurvePoint> points) {
-        return fromMeans(means(points), WIDTH);
+        return fromMeans(means(points), WIDTH, Metric.VALIDATION);
     }
 
     private static Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means(List<CurvePoint> points) {
@@ -209,12 +323,12 @@ public final class SweepAnalysis {
      * @param param the parametrization
      * @param width the width
      * @param log2Lr log2 of the learning rate
-     * @param loss the validation loss, NaN where diverged
+     * @param loss the loss, NaN where diverged
      */
     public record CurvePoint(String param, int width, double log2Lr, double loss) {}
 
     private static SweepAnalysis fromMeans(Map<String, Map<Integer, Map<SortedMap<String, Double>, Double>>> means,
-            String axis) {
+            String axis, Metric metric) {
         Map<String, Map<Integer, List<Point>>> curves = new TreeMap<>();
         Map<String, Map<Integer, Best>> best = new TreeMap<>();
         TreeSet<Double> lrs = new TreeSet<>();
@@ -241,7 +355,7 @@ public final class SweepAnalysis {
                 best.computeIfAbsent(param, k -> new TreeMap<>()).put(width, b);
             }
         }));
-        return new SweepAnalysis(curves, List.copyOf(lrs), best, means, axis);
+        return new SweepAnalysis(curves, List.copyOf(lrs), best, means, axis, metric);
     }
 
     /**
@@ -318,6 +432,36 @@ public final class SweepAnalysis {
         int first = lrGrid.indexOf(o.get(0).log2Lr());
         int last = lrGrid.indexOf(o.get(o.size() - 1).log2Lr());
         return java.util.OptionalInt.of(Math.abs(last - first));
+    }
+
+    /**
+     * The widths where this analysis and another of the same sweep (on the other metric, say) put
+     * the grid optimum at least {@code minGridSteps} apart. Steps are counted on the union of both
+     * analyses' learning-rate grids.
+     *
+     * @param other another analysis of the same trials
+     * @param minGridSteps the smallest distance reported, at least 1
+     * @return the disagreements, by parametrization then width
+     * @throws IllegalArgumentException when {@code minGridSteps < 1}
+     */
+    public List<Disagreement> optimaApart(SweepAnalysis other, int minGridSteps) {
+        if (minGridSteps < 1) {
+            throw new IllegalArgumentException("minGridSteps must be at least 1, got " + minGridSteps);
+        }
+        TreeSet<Double> grid = new TreeSet<>(lrGrid);
+        grid.addAll(other.lrGrid);
+        List<Double> steps = List.copyOf(grid);
+        List<Disagreement> out = new ArrayList<>();
+        for (Optimum here : optima()) {
+            java.util.Optional<Optimum> there = other.optimum(here.param(), here.width());
+            if (there.isPresent()) {
+                int apart = Math.abs(steps.indexOf(here.log2Lr()) - steps.indexOf(there.get().log2Lr()));
+                if (apart >= minGridSteps) {
+                    out.add(new Disagreement(here.param(), here.width(), here, there.get(), apart));
+                }
+            }
+        }
+        return out;
     }
 
     /**
@@ -536,7 +680,8 @@ public final class SweepAnalysis {
      * (per width: {@code proxyWidth}, {@code lossAtProxyBest}, {@code bestLoss}, {@code regret},
      * {@code relativeRegret}; null where the proxy's point diverged), {@code maxRelativeRegret},
      * {@code transfers} (the verdict at the given tolerance), {@code regretTolerance},
-     * {@code widerIsBetter}, and the curves themselves. Over depth, the root has {@code "axis":
+     * {@code widerIsBetter}, {@code metric} ({@code validation} or {@code training}: the loss of
+     * every {@code loss} here), and the curves themselves. Over depth, the root has {@code "axis":
      * "depth"} and the keys {@code width}, {@code proxyWidth} and {@code widerIsBetter} are
      * {@code depth}, {@code proxyDepth} and {@code deeperIsBetter}; a sweep over width writes no
      * {@code axis} (width), as before.
@@ -602,6 +747,7 @@ public final class SweepAnalysis {
         if (DEPTH.equals(axis)) {
             root.put("axis", axis);
         }
+        root.put("metric", metric.key());
         root.put("optima", optima);
         root.put("shift", shift);
         root.put("fittedShift", fittedShift);

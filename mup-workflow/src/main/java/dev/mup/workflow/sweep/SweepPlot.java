@@ -16,9 +16,10 @@ import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
- * Draws a sweep as μTransfer figures do: one panel per parametrization, side by side, validation
- * loss against log2 of the learning rate, one curve per width (narrow light, wide dark) with its
- * grid optimum marked by a red diamond and its fitted optimum by a triangle of the curve's colour;
+ * Draws a sweep as μTransfer figures do: one panel per parametrization, side by side, the loss
+ * ({@link SweepAnalysis#metric()}: validation or training) against log2 of the learning rate, one
+ * curve per width (narrow light, wide dark) with its grid optimum marked by a red diamond and its
+ * fitted optimum by a triangle of the curve's colour;
  * a dashed vertical line marks the proxy's (narrowest width's) best learning rate, and the panel
  * title gives the largest transfer regret. Under μP the optima line up on the line; under SP they
  * drift away from it. A sweep over depth draws one curve per depth ({@link SweepAnalysis#axis()}).
@@ -63,7 +64,7 @@ public final class SweepPlot {
             XYChart chart = new XYChartBuilder().width(Math.max(560, 8 * chartTitle.length())).height(440)
                     .title(chartTitle)
                     .xAxisTitle("log2 learning rate")
-                    .yAxisTitle("validation loss")
+                    .yAxisTitle(analysis.metric().label())
                     .build();
             Styler styler = chart.getStyler();
             styler.setLegendPosition(Styler.LegendPosition.InsideNE);

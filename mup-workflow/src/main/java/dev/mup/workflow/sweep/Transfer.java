@@ -22,7 +22,7 @@ public final class Transfer {
      * @param proxyWidth the width tuned at
      * @param targetWidth the width transferred to
      * @param hyperparameters the best point at the proxy width
-     * @param proxyLoss its validation loss (mean over seeds)
+     * @param proxyLoss its loss on the analysis's {@link SweepAnalysis#metric()} (mean over seeds)
      * @param target the target's training with them; null when not trained
      */
     public record Result(String param, int proxyWidth, int targetWidth, SortedMap<String, Double> hyperparameters,

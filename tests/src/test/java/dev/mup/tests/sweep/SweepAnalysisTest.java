@@ -145,6 +145,38 @@ class SweepAnalysisTest {
         assertEquals(null, ((Map<?, ?>) json.get("maxRelativeRegret")).get("sp"));
     }
 
+    @Test
+    void theTrainingMetricReadsTheTrainingLossAndOptimaApartCountsGridSteps() {
+        List<TrialRecord> trials = new ArrayList<>();
+        long id = 0;
+        for (int x = -9; x <= -3; x++) {
+            TrialSpec spec = new TrialSpec("mup", 64, 1, new java.util.TreeMap<>(Map.of("log2Lr", (double) x)));
+            // training best at −4, validation best at −8: four grid steps apart
+            trials.add(new TrialRecord(++id, spec, TrialStatus.COMPLETED,
+                    new TrialResult(1 + Math.abs(x + 4), 2 + Math.abs(x + 8), 10, 0.1), "w", 1));
+        }
+        SweepAnalysis valid = SweepAnalysis.of(trials);
+        SweepAnalysis train = SweepAnalysis.of(trials, SweepAnalysis.Metric.TRAINING);
+        assertEquals(SweepAnalysis.Metric.VALIDATION, valid.metric());
+        assertEquals(-8.0, valid.optimum("mup", 64).orElseThrow().log2Lr());
+        assertEquals(2.0, valid.optimum("mup", 64).orElseThrow().loss());
+        assertEquals(-4.0, train.optimum("mup", 64).orElseThrow().log2Lr());
+        assertEquals(1.0, train.optimum("mup", 64).orElseThrow().loss());
+        assertEquals("training", train.toJsonTree().get("metric"));
+
+        List<SweepAnalysis.Disagreement> apart = train.optimaApart(valid, 2);
+        assertEquals(1, apart.size());
+        assertEquals(4, apart.get(0).gridSteps());
+        assertEquals(-4.0, apart.get(0).here().log2Lr());
+        assertEquals(-8.0, apart.get(0).there().log2Lr());
+        assertTrue(train.optimaApart(valid, 5).isEmpty(), "four steps are fewer than five");
+        assertTrue(train.optimaApart(train, 1).isEmpty(), "an analysis agrees with itself");
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> train.optimaApart(valid, 0));
+        assertEquals(SweepAnalysis.Metric.TRAINING, SweepAnalysis.Metric.of(" Training "));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> SweepAnalysis.Metric.of("accuracy"));
+    }
+
     private static TrialRecord done(long id, TrialSpec spec, double validLoss) {
         return new TrialRecord(id, spec, TrialStatus.COMPLETED, new TrialResult(validLoss, validLoss, 10, 0.1), "w", 1);
     }
