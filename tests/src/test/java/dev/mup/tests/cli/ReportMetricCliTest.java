@@ -101,6 +101,8 @@ class ReportMetricCliTest {
         assertFalse(r.out().contains("validation loss |"), r.out());
         assertTrue(r.out().contains("Warning: at width 128 the μP optimum of the training loss (log2 lr -5) is 3"
                 + " grid steps from that of the validation loss (log2 lr -8)"), r.out());
+        assertTrue(r.out().contains("This report reads the training loss"), r.out());
+        assertFalse(r.out().contains("read the sweep on the training loss"), "it already does: " + r.out());
         JsonObject train = json(trainJson);
         assertEquals("training", train.get("metric").getAsString());
         assertEquals(-5, optimum(train, 64));
