@@ -7,8 +7,11 @@ import dev.mup.runtime.MuModel;
 import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.MuParametrization;
 import dev.mup.runtime.ParameterReport;
+import dev.mup.runtime.DepthDimension;
+import dev.mup.runtime.TextTable;
 import dev.mup.runtime.WidthDimension;
 import dev.mup.workflow.task.MuTask;
+import dev.mup.workflow.task.Tasks;
 import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,13 +26,16 @@ import picocli.CommandLine.Spec;
 
 /**
  * Prints the μP table of a task's model: every parameter's shape, class, init std, forward
- * multiplier and learning-rate and weight-decay multipliers, computed from the generated class.
+ * multiplier and learning-rate and weight-decay multipliers (and Adam's ε multiplier when ε is
+ * scaled), computed from the generated class; for a model with a depth axis, its depth multiplier
+ * and the residual branches' multiplier first.
  */
 @Command(
         name = "parametrization",
         mixinStandardHelpOptions = true,
         description = "Print the μP table of a task's model (per parameter: shape, class, init std,"
-                + " forward multiplier, lr and weight-decay multipliers).")
+                + " forward multiplier, lr and weight-decay multipliers; ε multipliers under --epsilon-scaling;"
+                + " at --depth and --depth-exponent for a task with a depth axis).")
 final class ParametrizationCommand implements Callable<Integer> {
 
     @Spec CommandSpec spec;
@@ -65,6 +71,16 @@ final class ParametrizationCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print one JSON object instead of a table.")
     boolean json;
 
+    @Option(names = "--depth", paramLabel = "L",
+            description = "Number of blocks, for a task with a depth axis (default: its base depth).")
+    Integer depth;
+
+    @Option(names = "--depth-exponent", defaultValue = "0", paramLabel = "A",
+            description = "Depth exponent α: 0 off (default), 0.5 depth-μP, 1 CompleteP.")
+    double depthExponent;
+
+    @Mixin EpsilonOption epsilons;
+
     @Override
     public Integer call() {
         Map<String, String[]> aliases = new LinkedHashMap<>();
@@ -80,9 +96,25 @@ final class ParametrizationCommand implements Callable<Integer> {
         if (baseWidth != null) {
             requirePositive("--base-width", baseWidth);
         }
+        if (!(depthExponent >= 0 && depthExponent <= 1)) {
+            throw new BadInput(spec.commandLine(), "--depth-exponent must be in [0, 1] (0 off, 0.5 depth-μP,"
+                    + " 1 CompleteP), got " + depthExponent);
+        }
+        if (epsilons.epsilon != null) {
+            throw new BadInput(spec.commandLine(), "--epsilon does not change the table (its ε multipliers are"
+                    + " relative to the global ε); --epsilon-scaling does");
+        }
         MuTask task = tasks.load(spec.commandLine(), aliases);
         TaskOption.checkWidths(spec.commandLine(), task, "--width", List.of(width));
-        MuOptions.Builder options = MuOptions.builder().initMode(init);
+        if ((depth != null || depthExponent != 0) && task.baseDepth().isEmpty()) {
+            throw new BadInput(spec.commandLine(), (depth != null ? "--depth" : "--depth-exponent")
+                    + " needs a task with a depth axis; " + task.name() + " has none");
+        }
+        if (depth != null) {
+            TaskOption.checkDepths(spec.commandLine(), task, "--depth", List.of(depth), List.of(width));
+        }
+        MuOptions.Builder options = MuOptions.builder().initMode(init).depthExponent(depthExponent)
+                .epsilonScaling(epsilons.scaling(spec.commandLine()));
         if (baseWidth != null) {
             TaskOption.checkWidths(spec.commandLine(), task, "--base-width", List.of(baseWidth));
             for (WidthDimension d : task.model(task.baseWidth(), MuOptions.defaults())
@@ -97,16 +129,29 @@ final class ParametrizationCommand implements Callable<Integer> {
         }
         List<ParameterReport> rows;
         String jsonText;
+        String depthLine = null;
         try (NDManager manager = NDManager.newBaseManager()) {
-            MuModel model = task.model(width, options.build());
+            MuModel model = depth != null ? Tasks.model(task, width, depth, options.build())
+                    : task.model(width, options.build());
             model.initialize(manager, DataType.FLOAT32, task.inputShapes(1));
-            rows = model.muParametrization().report(optimizer.rule(), optimizer.decay());
-            jsonText = model.muParametrization().toJson(optimizer.rule(), optimizer.decay());
+            MuParametrization parametrization = model.muParametrization();
+            rows = parametrization.report(optimizer.rule(), optimizer.decay());
+            jsonText = parametrization.toJson(optimizer.rule(), optimizer.decay());
+            if (parametrization.depth().isPresent()) {
+                DepthDimension d = parametrization.depth().get();
+                depthLine = String.format(java.util.Locale.ROOT,
+                        "depth %d (%s, base %d): m_L = %s; residual branches × %s (m_L^-α, α = %s)",
+                        d.value(), d.name(), d.base(), TextTable.format(d.multiplier()),
+                        TextTable.format(parametrization.residualMultiplier()), TextTable.format(depthExponent));
+            }
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(jsonText);
         } else {
+            if (depthLine != null) {
+                out.println(depthLine);
+            }
             out.print(MuParametrization.table(rows));
         }
         out.flush();

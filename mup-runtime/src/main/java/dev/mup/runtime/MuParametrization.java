@@ -381,25 +381,34 @@ public final class MuParametrization {
     }
 
     /**
-     * Prints rows of {@link #report} as an aligned table.
+     * Prints rows of {@link #report} as an aligned table. When Adam's ε is scaled
+     * ({@link MuOptions#epsilonScaling()}), a last column {@code eps mult} gives each parameter's ε
+     * relative to the global one; with the fixed ε every entry would be 1, and the column is left
+     * out.
      *
      * @param rows the rows
      * @return the table, every line ending in a newline
      */
     public static String table(List<ParameterReport> rows) {
-        TextTable table =
-                new TextTable("parameter", "shape", "class", "init std", "forward", "lr mult", "wd mult");
+        boolean scaledEpsilon = rows.stream().anyMatch(r -> r.scaling().epsilonMultiplier() != 1.0);
+        TextTable table = scaledEpsilon
+                ? new TextTable("parameter", "shape", "class", "init std", "forward", "lr mult", "wd mult", "eps mult")
+                : new TextTable("parameter", "shape", "class", "init std", "forward", "lr mult", "wd mult");
         for (ParameterReport r : rows) {
             MuParameter p = r.parameter();
             ParameterScaling s = r.scaling();
-            table.row(
+            List<Object> cells = new ArrayList<>(List.of(
                     p.name(),
                     p.shape().toString().replace(" ", ""),
                     p.parameterClass(),
                     s.initStd(),
                     s.forwardMultiplier(),
                     s.lrMultiplier(),
-                    s.weightDecayMultiplier());
+                    s.weightDecayMultiplier()));
+            if (scaledEpsilon) {
+                cells.add(s.epsilonMultiplier());
+            }
+            table.row(cells.toArray());
         }
         return table.toString();
     }
