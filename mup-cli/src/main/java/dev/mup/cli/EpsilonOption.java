@@ -40,6 +40,18 @@ final class EpsilonOption {
      * @throws BadInput for an unknown name
      */
     EpsilonScaling scaling(CommandLine cli) {
+        return parseScaling(cli, scaling);
+    }
+
+    /**
+     * Parses an {@code --epsilon-scaling} value.
+     *
+     * @param cli the command, for the error
+     * @param scaling {@code fixed}, {@code hidden} or {@code global}, or null
+     * @return the scaling; {@link EpsilonScaling#FIXED} for null
+     * @throws BadInput for an unknown name
+     */
+    static EpsilonScaling parseScaling(CommandLine cli, String scaling) {
         if (scaling == null) {
             return EpsilonScaling.FIXED;
         }
@@ -83,8 +95,22 @@ final class EpsilonOption {
     void check(CommandLine cli, boolean hasEpsilon, String optimizer) {
         scaling(cli);
         epsilon(cli);
-        if (given() && !hasEpsilon) {
-            String option = epsilon != null ? "--epsilon" : "--epsilon-scaling";
+        if (given()) {
+            requireEpsilon(cli, epsilon != null ? "--epsilon" : "--epsilon-scaling", hasEpsilon, optimizer);
+        }
+    }
+
+    /**
+     * Refuses an ε option with an optimizer that adds no ε.
+     *
+     * @param cli the command, for the error
+     * @param option the option given
+     * @param hasEpsilon whether the optimizer adds an ε
+     * @param optimizer the optimizer's command-line name, for the message
+     * @throws BadInput naming the option and the optimizer, in one line, when it has none
+     */
+    static void requireEpsilon(CommandLine cli, String option, boolean hasEpsilon, String optimizer) {
+        if (!hasEpsilon) {
             throw new BadInput(cli, option + " applies to Adam's ε (adam, adamw/adam-decoupled, adamw-scaled,"
                     + " adam-independent); " + optimizer + ("adam-atan2".equals(optimizer)
                             ? " has no ε (atan2 replaces √v̂ + ε)" : " adds no ε to its step"));

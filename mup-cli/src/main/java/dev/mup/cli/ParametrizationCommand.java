@@ -8,6 +8,7 @@ import dev.mup.runtime.MuOptions;
 import dev.mup.runtime.MuParametrization;
 import dev.mup.runtime.ParameterReport;
 import dev.mup.runtime.DepthDimension;
+import dev.mup.runtime.EpsilonScaling;
 import dev.mup.runtime.TextTable;
 import dev.mup.runtime.WidthDimension;
 import dev.mup.workflow.task.MuTask;
@@ -58,7 +59,8 @@ final class ParametrizationCommand implements Callable<Integer> {
     @Option(
             names = "--optimizer",
             defaultValue = "adam",
-            description = "adam, adam-decoupled, adam-independent or sgd (default adam).")
+            description = "adam (default), adam-decoupled (adamw), adam-independent, adamw-scaled, sgd,"
+                    + " adam-atan2, lion or lion-independent.")
     OptimizerChoice optimizer;
 
     @Option(
@@ -79,7 +81,10 @@ final class ParametrizationCommand implements Callable<Integer> {
             description = "Depth exponent α: 0 off (default), 0.5 depth-μP, 1 CompleteP.")
     double depthExponent;
 
-    @Mixin EpsilonOption epsilons;
+    @Option(names = "--epsilon-scaling", paramLabel = "fixed|hidden|global",
+            description = "How μP scales Adam's ε: fixed (default: no eps mult column), hidden or global;"
+                    + " Adam optimizers only. The table gives ε relative to the global one.")
+    String epsilonScaling;
 
     @Override
     public Integer call() {
@@ -100,9 +105,10 @@ final class ParametrizationCommand implements Callable<Integer> {
             throw new BadInput(spec.commandLine(), "--depth-exponent must be in [0, 1] (0 off, 0.5 depth-μP,"
                     + " 1 CompleteP), got " + depthExponent);
         }
-        if (epsilons.epsilon != null) {
-            throw new BadInput(spec.commandLine(), "--epsilon does not change the table (its ε multipliers are"
-                    + " relative to the global ε); --epsilon-scaling does");
+        EpsilonScaling scaling = EpsilonOption.parseScaling(spec.commandLine(), epsilonScaling);
+        if (epsilonScaling != null) {
+            EpsilonOption.requireEpsilon(spec.commandLine(), "--epsilon-scaling", optimizer.hasEpsilon(),
+                    optimizer.toString());
         }
         MuTask task = tasks.load(spec.commandLine(), aliases);
         TaskOption.checkWidths(spec.commandLine(), task, "--width", List.of(width));
@@ -114,7 +120,7 @@ final class ParametrizationCommand implements Callable<Integer> {
             TaskOption.checkDepths(spec.commandLine(), task, "--depth", List.of(depth), List.of(width));
         }
         MuOptions.Builder options = MuOptions.builder().initMode(init).depthExponent(depthExponent)
-                .epsilonScaling(epsilons.scaling(spec.commandLine()));
+                .epsilonScaling(scaling);
         if (baseWidth != null) {
             TaskOption.checkWidths(spec.commandLine(), task, "--base-width", List.of(baseWidth));
             for (WidthDimension d : task.model(task.baseWidth(), MuOptions.defaults())

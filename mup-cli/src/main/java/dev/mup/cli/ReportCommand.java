@@ -108,8 +108,11 @@ final class ReportCommand implements Callable<Integer> {
             if (parent != null) {
                 Files.createDirectories(parent);
             }
-            Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeNulls().create()
-                    .toJson(analysis.toJsonTree(regretTolerance)));
+            java.util.Map<String, Object> tree = analysis.toJsonTree(regretTolerance);
+            if (fromReport == null) {
+                tree.put("metricDisagreements", disagreementJson(analysis, disagreements));
+            }
+            Files.writeString(json, new GsonBuilder().setPrettyPrinting().serializeNulls().create().toJson(tree));
         }
         if (plot != null) {
             SweepPlot.write(analysis, title, plot);
@@ -149,14 +152,14 @@ final class ReportCommand implements Callable<Integer> {
                         loss == null || loss.isJsonNull() ? Double.NaN : loss.getAsDouble()));
             }
         } catch (IOException e) {
-            throw new ParameterException(spec.commandLine(), "--from-report " + file + ": cannot be read ("
+            throw new BadInput(spec.commandLine(), "--from-report " + file + ": cannot be read ("
                     + e.getMessage() + ")");
         } catch (RuntimeException e) {
-            throw new ParameterException(spec.commandLine(), "--from-report " + file
-                    + ": not a report written by report --json (" + e.getMessage() + ")");
+            throw new BadInput(spec.commandLine(), "--from-report " + file
+                    + ": not a report written by report --json (" + TaskOption.oneLine(e) + ")");
         }
         if (points.isEmpty()) {
-            throw new ParameterException(spec.commandLine(), "--from-report " + file + ": its curves are empty");
+            throw new BadInput(spec.commandLine(), "--from-report " + file + ": its curves are empty");
         }
         return SweepAnalysis.ofCurves(points, axis, metric);
     }
@@ -214,7 +217,7 @@ final class ReportCommand implements Callable<Integer> {
                             + " %s is better: %s%n",
                     label(param),
                     shift.isPresent() ? shift.getAsInt() + " grid step(s)" : "(needs two " + axis + "s)",
-                    fitted.isPresent() ? String.format(Locale.ROOT, "%.2f", fitted.getAsDouble()) : "-",
+                    fitted.isPresent() ? fittedMove(analysis, param, fitted.getAsDouble()) : "-",
                     depth ? "shallowest" : "narrowest", depth ? "deepest" : "widest", axis,
                     regret.isPresent() ? percent(regret.getAsDouble()) : "-",
                     percent(regretTolerance),
@@ -254,6 +257,38 @@ final class ReportCommand implements Callable<Integer> {
                     .append(System.lineSeparator());
         }
         return b.toString();
+    }
+
+    /** The fitted shift with its direction: {@code 1.31 grid steps (log2 lr -2.9 → -4.22)}. */
+    private static String fittedMove(SweepAnalysis analysis, String param, double steps) {
+        List<Integer> widths = analysis.widths(param);
+        java.util.Optional<SweepAnalysis.FittedOptimum> first = analysis.fittedOptimum(param, widths.get(0));
+        java.util.Optional<SweepAnalysis.FittedOptimum> last =
+                analysis.fittedOptimum(param, widths.get(widths.size() - 1));
+        String move = String.format(Locale.ROOT, "%.2f grid step(s)", steps);
+        if (first.isPresent() && last.isPresent()) {
+            move += String.format(Locale.ROOT, " (log2 lr %.2f → %.2f)", first.get().log2Lr(), last.get().log2Lr());
+        }
+        return move;
+    }
+
+    /** The disagreements as the report's JSON writes them. */
+    static List<java.util.Map<String, Object>> disagreementJson(SweepAnalysis analysis,
+            List<SweepAnalysis.Disagreement> disagreements) {
+        String other = analysis.metric() == SweepAnalysis.Metric.VALIDATION
+                ? SweepAnalysis.Metric.TRAINING.key() : SweepAnalysis.Metric.VALIDATION.key();
+        List<java.util.Map<String, Object>> out = new ArrayList<>();
+        for (SweepAnalysis.Disagreement d : disagreements) {
+            java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();
+            m.put("param", d.param());
+            m.put(analysis.axis(), d.width());
+            m.put("log2Lr", d.here().log2Lr());
+            m.put("otherMetric", other);
+            m.put("otherLog2Lr", d.there().log2Lr());
+            m.put("gridSteps", d.gridSteps());
+            out.add(m);
+        }
+        return out;
     }
 
     private static String label(String param) {

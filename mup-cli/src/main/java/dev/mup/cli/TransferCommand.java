@@ -82,6 +82,9 @@ final class TransferCommand implements Callable<Integer> {
 
     @Mixin MetricOption metrics;
 
+    /** Where the sweep's two losses put an optimum apart (warned about at the proxy). */
+    private List<SweepAnalysis.Disagreement> disagreements = List.of();
+
     @Override
     public Integer call() throws Exception {
         if (targetWidthOption != null && targetWidthOption <= 0) {
@@ -102,7 +105,12 @@ final class TransferCommand implements Callable<Integer> {
         try (TrialStore trials = StoreAccess.openExisting(spec.commandLine(), store)) {
             settings = StoreAccess.settings(spec.commandLine(), trials);
             try {
-                analysis = SweepAnalysis.of(trials.trials(), metrics.metric(spec.commandLine()));
+                SweepAnalysis.Metric metric = metrics.metric(spec.commandLine());
+                analysis = SweepAnalysis.of(trials.trials(), metric);
+                SweepAnalysis.Metric other = metric == SweepAnalysis.Metric.VALIDATION
+                        ? SweepAnalysis.Metric.TRAINING : SweepAnalysis.Metric.VALIDATION;
+                disagreements = analysis.optimaApart(SweepAnalysis.of(trials.trials(), other),
+                        ReportCommand.METRIC_DISAGREEMENT_STEPS);
             } catch (IllegalArgumentException e) {
                 throw new BadInput(spec.commandLine(), store + ": " + TaskOption.oneLine(e));
             }
@@ -145,6 +153,7 @@ final class TransferCommand implements Callable<Integer> {
         }
         List<String> params = settings != null ? settings.parametrizations() : analysis.parametrizations();
         PrintWriter out = spec.commandLine().getOut();
+        warnAtProxy(out, analysis, proxy);
         Precision precision = devices.precisionOr(settings != null ? settings.precision() : Precision.FP32);
         TaskTrialRunner runner = null;
         if (verify) {
@@ -166,9 +175,11 @@ final class TransferCommand implements Callable<Integer> {
                         "mup".equals(param) ? "μP" : "SP", width, devices.device(), precision));
         List<Map<String, Object>> configs = new ArrayList<>();
         TextTable table = verify
-                ? new TextTable("param", "hyperparameters (tuned at width " + proxy + ")", "proxy loss",
-                        "target loss (width " + targetWidth + ")")
-                : new TextTable("param", "hyperparameters (tuned at width " + proxy + ")", "proxy loss");
+                ? new TextTable("param", "hyperparameters (tuned at width " + proxy + ")",
+                        "proxy " + analysis.metric().label(), "target " + analysis.metric().label()
+                                + " (width " + targetWidth + ")")
+                : new TextTable("param", "hyperparameters (tuned at width " + proxy + ")",
+                        "proxy " + analysis.metric().label());
         for (String param : params) {
             if (results.stream().noneMatch(r -> r.param().equals(param))) {
                 out.printf(Locale.ROOT, "%s: no finished trial at width %d yet%n", param, proxy);
@@ -219,6 +230,7 @@ final class TransferCommand implements Callable<Integer> {
                     + swept);
         }
         PrintWriter out = spec.commandLine().getOut();
+        warnAtProxy(out, analysis, proxy);
         Precision precision = devices.precisionOr(settings.precision());
         TaskTrialRunner runner = null;
         if (verify) {
@@ -237,9 +249,11 @@ final class TransferCommand implements Callable<Integer> {
             throw new ParameterException(spec.commandLine(), "No finished trial at depth " + proxy + " to transfer from");
         }
         TextTable table = verify
-                ? new TextTable("param", "hyperparameters (tuned at depth " + proxy + ")", "proxy loss",
-                        "target loss (depth " + targetDepth + ")")
-                : new TextTable("param", "hyperparameters (tuned at depth " + proxy + ")", "proxy loss");
+                ? new TextTable("param", "hyperparameters (tuned at depth " + proxy + ")",
+                        "proxy " + analysis.metric().label(), "target " + analysis.metric().label()
+                                + " (depth " + targetDepth + ")")
+                : new TextTable("param", "hyperparameters (tuned at depth " + proxy + ")",
+                        "proxy " + analysis.metric().label());
         List<Map<String, Object>> configs = new ArrayList<>();
         for (Transfer.Result result : results) {
             Map<String, Object> config = new LinkedHashMap<>();
@@ -256,6 +270,15 @@ final class TransferCommand implements Callable<Integer> {
         root.put("targets", configs);
         putOptimizer(root, target);
         return write(root, table, out);
+    }
+
+    /**
+     * Warns, before copying, when the two losses put the proxy's optimum apart: the copied values
+     * then depend on which loss is read ({@code --metric}).
+     */
+    private void warnAtProxy(PrintWriter out, SweepAnalysis analysis, int proxy) {
+        out.print(ReportCommand.disagreementText(analysis,
+                disagreements.stream().filter(d -> d.width() == proxy).toList()));
     }
 
     /** Writes the optimizer the targets train with, and its ε where it has one. */

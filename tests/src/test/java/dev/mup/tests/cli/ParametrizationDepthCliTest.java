@@ -70,7 +70,10 @@ class ParametrizationDepthCliTest {
             {"--task", "mlp", "--depth-exponent", "1"}, {"--depth-exponent needs a task with a depth axis"},
             {"--task", "gpt", "--depth-exponent", "2"}, {"--depth-exponent must be in [0, 1]"},
             {"--task", "gpt", "--depth", "0"}, {"--depth"},
-            {"--task", "gpt", "--epsilon", "1e-6"}, {"--epsilon does not change the table"},
+            {"--task", "gpt", "--epsilon", "1e-6"}, {"Unknown options: '--epsilon'"},
+            {"--task", "gpt", "--optimizer", "sgd", "--epsilon-scaling", "hidden"}, {"sgd adds no ε"},
+            {"--task", "gpt", "--optimizer", "lion", "--epsilon-scaling", "hidden"}, {"lion adds no ε"},
+            {"--task", "gpt", "--optimizer", "adam-atan2", "--epsilon-scaling", "global"}, {"adam-atan2 has no ε"},
             {"--task", "gpt", "--epsilon-scaling", "sideways"}, {"--epsilon-scaling"},
         };
         for (int i = 0; i < cases.length; i += 2) {
@@ -81,6 +84,9 @@ class ParametrizationDepthCliTest {
             assertEquals(2, r.exitCode(), String.join(" ", args) + ": " + r.err());
             assertTrue(r.err().contains(cases[i + 1][0]), String.join(" ", args) + ": " + r.err());
             assertTrue(r.out().isEmpty(), r.out());
+            if (!cases[i + 1][0].startsWith("Unknown option")) { // picocli adds the usage to those
+                assertEquals(1, r.err().strip().lines().count(), "one line: " + r.err());
+            }
         }
     }
 }

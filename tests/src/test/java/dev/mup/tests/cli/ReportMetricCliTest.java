@@ -93,6 +93,16 @@ class ReportMetricCliTest {
         assertEquals(-5, optimum(valid, 64));
         assertEquals(-8, optimum(valid, 128));
         assertEquals(3, valid.getAsJsonObject("shift").get("mup").getAsInt());
+        assertEquals(1, valid.getAsJsonArray("metricDisagreements").size(), valid.toString());
+        JsonObject apart = valid.getAsJsonArray("metricDisagreements").get(0).getAsJsonObject();
+        assertEquals(128, apart.get("width").getAsInt());
+        assertEquals(-8, apart.get("log2Lr").getAsDouble());
+        assertEquals("training", apart.get("otherMetric").getAsString());
+        assertEquals(-5, apart.get("otherLog2Lr").getAsDouble());
+        assertEquals(3, apart.get("gridSteps").getAsInt());
+        // the summary gives the fitted optimum's direction: down from about -5 to about -8
+        assertTrue(r.out().matches("(?s).*fitted optimum \\d\\.\\d\\d grid step\\(s\\) \\(log2 lr -5\\.\\d\\d → -8\\.\\d\\d\\).*"),
+                r.out());
 
         Path trainJson = dir.resolve("train.json");
         r = CliTest.run("report", "--store", url, "--metric", "training", "--json", trainJson.toString());
@@ -114,6 +124,13 @@ class ReportMetricCliTest {
         r = CliTest.run("report", "--from-report", trainJson.toString());
         assertEquals(0, r.exitCode(), r.err());
         assertTrue(r.out().contains("training loss"), r.out());
+
+        Path bad = dir.resolve("bad.json");
+        Files.writeString(bad, Files.readString(trainJson).replace("\"metric\": \"training\"", "\"metric\": \"accuracy\""));
+        r = CliTest.run("report", "--from-report", bad.toString());
+        assertEquals(2, r.exitCode(), r.err());
+        assertEquals(1, r.err().strip().lines().count(), "one line, no usage: " + r.err());
+        assertTrue(r.err().contains("the loss metric must be validation or training, got 'accuracy'"), r.err());
     }
 
     @Test
@@ -137,6 +154,10 @@ class ReportMetricCliTest {
         assertEquals(-5, mup.getAsJsonObject("hyperparameters").get("log2Lr").getAsDouble(), mup.toString());
         assertEquals(0.9, mup.get("proxyTrainingLoss").getAsDouble(), 1e-12, mup.toString());
         assertFalse(mup.has("proxyValidationLoss"), mup.toString());
+        assertTrue(r.out().contains("proxy training loss"), r.out());
+        // the two losses disagree at the proxy width: the copy depends on the metric, and it says so
+        assertTrue(r.out().contains("Warning: at width 128 the μP optimum of the training loss (log2 lr -5) is 3"
+                + " grid steps from that of the validation loss (log2 lr -8)"), r.out());
 
         r = CliTest.run("transfer", "--store", url, "--proxy-width", "128", "--target-width", "512",
                 "--out", out.toString());
@@ -144,6 +165,12 @@ class ReportMetricCliTest {
         mup = json(out).getAsJsonArray("targets").get(0).getAsJsonObject();
         assertEquals(-8, mup.getAsJsonObject("hyperparameters").get("log2Lr").getAsDouble(), mup.toString());
         assertEquals(1.2, mup.get("proxyValidationLoss").getAsDouble(), 1e-12, mup.toString());
+        assertTrue(r.out().contains("Warning: at width 128"), r.out());
+
+        // where they agree (width 64), nothing to warn about
+        r = CliTest.run("transfer", "--store", url, "--target-width", "512", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r.err());
+        assertFalse(r.out().contains("Warning"), r.out());
     }
 
     @Test
