@@ -61,13 +61,14 @@ public final class SweepPlot {
                             : " (proxy's value diverges)";
             String chartTitle = name + " — " + title + regretText;
             // a long title (a sweep over depth names its width and α too) widens its panel rather than being cut
-            XYChart chart = new XYChartBuilder().width(Math.max(560, 8 * chartTitle.length())).height(440)
+            XYChart chart = new XYChartBuilder().width(Math.max(720, 8 * chartTitle.length())).height(440)
                     .title(chartTitle)
                     .xAxisTitle("log2 learning rate")
                     .yAxisTitle(analysis.metric().label())
                     .build();
             Styler styler = chart.getStyler();
-            styler.setLegendPosition(Styler.LegendPosition.InsideNE);
+            // beside the plot, not on it: inside, the legend hid the points of the highest learning rates
+            styler.setLegendPosition(Styler.LegendPosition.OutsideE);
             styler.setChartTitleFont(styler.getChartTitleFont().deriveFont(12f));
             if (Double.isFinite(low) && Double.isFinite(high)) {
                 // diverged and exploding points would flatten the interesting part: cap the axis
@@ -85,6 +86,7 @@ public final class SweepPlot {
                 }
             }
             List<Integer> widths = analysis.widths(param);
+            boolean fittedInLegend = false;
             for (int i = 0; i < widths.size(); i++) {
                 int width = widths.get(i);
                 Color color = shade(i, widths.size());
@@ -104,20 +106,24 @@ public final class SweepPlot {
                 series.setMarkerColor(color);
                 series.setMarker(SeriesMarkers.CIRCLE);
                 SweepAnalysis.Optimum o = analysis.optimum(param, width).orElseThrow();
-                XYSeries best = chart.addSeries(String.format(Locale.ROOT, "optimum %d", width),
+                // the first curve's markers name the marker kinds in the legend, the others stay out of it
+                XYSeries best = chart.addSeries(i == 0 ? "grid optimum" : String.format(Locale.ROOT, "optimum %d", width),
                         new double[] {o.log2Lr()}, new double[] {o.loss()});
                 best.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                 best.setMarker(SeriesMarkers.DIAMOND);
                 best.setMarkerColor(Color.RED);
-                best.setShowInLegend(false);
+                best.setShowInLegend(i == 0);
                 SweepAnalysis.FittedOptimum fit = analysis.fittedOptimum(param, width).orElseThrow();
                 if (fit.interpolated()) {
-                    XYSeries fitted = chart.addSeries(String.format(Locale.ROOT, "fitted optimum %d", width),
+                    boolean named = !fittedInLegend;
+                    fittedInLegend = true;
+                    XYSeries fitted = chart.addSeries(named ? "fitted optimum"
+                                    : String.format(Locale.ROOT, "fitted optimum %d", width),
                             new double[] {fit.log2Lr()}, new double[] {fit.loss()});
                     fitted.setXYSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
                     fitted.setMarker(SeriesMarkers.TRIANGLE_DOWN);
                     fitted.setMarkerColor(color.darker());
-                    fitted.setShowInLegend(false);
+                    fitted.setShowInLegend(named);
                 }
             }
             panels.add(chart);
