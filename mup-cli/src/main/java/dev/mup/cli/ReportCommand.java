@@ -248,7 +248,8 @@ final class ReportCommand implements Callable<Integer> {
         if (!disagreements.isEmpty()) {
             b.append("  The held-out loss does not follow training there. A model with BatchNorm scored in"
                     + " inference mode does this (its running statistics lag the weights at large learning"
-                    + " rates); so does overfitting a small training set.")
+                    + " rates; a task fixes it with MuTask.batchNormRecalibrationBatches(), the example"
+                    + " ResNet with --set recalibrate=32); so does overfitting a small training set.")
                     .append(analysis.metric() == SweepAnalysis.Metric.VALIDATION
                             ? " If the held-out metric is at fault, read the sweep on the training loss:"
                                     + " --metric training."

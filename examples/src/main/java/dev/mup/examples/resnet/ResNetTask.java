@@ -37,7 +37,10 @@ import java.util.Map;
  *   <li>{@code train}: training images, the fixed subset (default 4096);
  *   <li>{@code valid}: held-out test images (default 1024);
  *   <li>{@code stages}: stages of the network, 1 to 4 (default 2);
- *   <li>{@code blocks}: basic blocks per stage (default 1).
+ *   <li>{@code blocks}: basic blocks per stage (default 1);
+ *   <li>{@code recalibrate}: training batches run forward after training, before the held-out
+ *       loss, so that the BatchNorms' running statistics describe the final weights (default 0,
+ *       none; {@link MuTask#batchNormRecalibrationBatches()}).
  * </ul>
  * The defaults (2 stages of 1 block: channels {@code width} then {@code 2 · width}, a projection
  * block between them) keep a trial small enough for a CPU; {@code stages=4},
@@ -59,6 +62,7 @@ public class ResNetTask implements MuTask {
     private int valid = 1024;
     private int stages = 2;
     private int blocks = 1;
+    private int recalibrate = 0;
     private ImageData trainSet;
     private ImageData validSet;
     private final PrintStream log;
@@ -187,10 +191,26 @@ public class ResNetTask implements MuTask {
                 stages = n;
             }
             case "blocks" -> blocks = positive(key, value);
-            default -> MuTask.super.configure(key, value);
+            case "recalibrate" -> recalibrate = notNegative(key, value);
+            // settings() leaves recalibrate out while it is 0, so name it here
+            default -> throw new IllegalArgumentException(name() + " has no setting '" + key
+                    + "'; its settings: data, train, valid, stages, blocks, recalibrate");
         }
         trainSet = null;
         validSet = null;
+    }
+
+    private static int notNegative(String key, String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException(
+                "resnet setting " + key + " must be 0 or a positive integer, got '" + value + "'");
     }
 
     private static int positive(String key, String value) {
@@ -206,6 +226,18 @@ public class ResNetTask implements MuTask {
                 "resnet setting " + key + " must be a positive integer, got '" + value + "'");
     }
 
+    /**
+     * The {@code recalibrate} setting: training batches run forward before the held-out loss so
+     * that the BatchNorms' running statistics describe the final weights (0 by default, as sweeps
+     * recorded before the setting ran).
+     *
+     * @return batches
+     */
+    @Override
+    public synchronized int batchNormRecalibrationBatches() {
+        return recalibrate;
+    }
+
     @Override
     public synchronized Map<String, String> settings() {
         Map<String, String> m = new LinkedHashMap<>();
@@ -214,6 +246,10 @@ public class ResNetTask implements MuTask {
         m.put("valid", String.valueOf(valid));
         m.put("stages", String.valueOf(stages));
         m.put("blocks", String.valueOf(blocks));
+        if (recalibrate > 0) {
+            // only when set: sweeps recorded before the setting existed keep their definition
+            m.put("recalibrate", String.valueOf(recalibrate));
+        }
         return m;
     }
 

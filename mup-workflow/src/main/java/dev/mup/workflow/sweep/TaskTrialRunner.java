@@ -131,6 +131,7 @@ public final class TaskTrialRunner implements TrialRunner {
                         losses.add(value);
                     }
                 }
+                recalibrateBatchNorm(trainer, manager, spec);
                 valid = validate(trainer, manager);
             }
         }
@@ -227,6 +228,27 @@ public final class TaskTrialRunner implements TrialRunner {
                         .optWeightDecay(wd, WeightDecayMode.COUPLED)
                         .optEpsilon(settings.epsilon())
                         .optLearningRateTracker(tracker).build();
+        }
+    }
+
+    /**
+     * Runs {@link MuTask#batchNormRecalibrationBatches()} training batches forward in training
+     * mode, which updates BatchNorm's running statistics and nothing else: no gradient is
+     * collected and no step is taken.
+     */
+    private void recalibrateBatchNorm(Trainer trainer, NDManager manager, TrialSpec spec) {
+        int batches = task.batchNormRecalibrationBatches();
+        if (batches < 0) {
+            throw new IllegalStateException(task.name() + ".batchNormRecalibrationBatches() is negative: " + batches);
+        }
+        for (int i = 0; i < batches; i++) {
+            try (NDManager batchManager = manager.newSubManager()) {
+                NDList[] batch;
+                synchronized (task) {
+                    batch = task.trainingBatch(batchManager, settings.batch(), spec.seed(), settings.steps() + i);
+                }
+                trainer.forward(batch[0]);
+            }
         }
     }
 

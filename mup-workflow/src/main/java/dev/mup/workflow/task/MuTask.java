@@ -182,6 +182,22 @@ public interface MuTask {
     }
 
     /**
+     * How many training batches a trial runs forward in training mode, after its last step and
+     * before its held-out loss, without computing gradients or changing any weight, so that every
+     * BatchNorm's running statistics describe the final weights ("precise BatchNorm"). In inference
+     * mode a BatchNorm normalizes with running averages of past batches' statistics; after training
+     * at a large learning rate those lag the weights, and the held-out loss jumps where training
+     * went well (the report then warns that the held-out and training losses disagree). The batches
+     * are the ones the training stream would have given next ({@code trainingBatch(..., steps + i)}).
+     * A task without BatchNorm keeps the default.
+     *
+     * @return batches, not negative; 0 by default (none)
+     */
+    default int batchNormRecalibrationBatches() {
+        return 0;
+    }
+
+    /**
      * The training loss.
      *
      * @return softmax cross-entropy by default
