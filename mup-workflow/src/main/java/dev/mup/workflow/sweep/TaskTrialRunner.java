@@ -34,7 +34,8 @@ import java.util.Objects;
  * exponent (engine seeded with the trial's seed), trains it for
  * the sweep's steps on the task's training batches of that seed and measures the training loss
  * (mean of the last tenth of the steps) and the validation loss (mean over the task's held-out
- * batches). A loss that becomes NaN or infinite stops the trial early; the store records it as
+ * batches, in inference mode, after the task's {@link MuTask#batchNormRecalibrationBatches()
+ * BatchNorm recalibration} if it asks for one). A loss that becomes NaN or infinite stops the trial early; the store records it as
  * diverged. Every array of a trial lives on the runner's device; in mixed precision a step whose
  * float16 gradients overflow is skipped, as usual.
  *
