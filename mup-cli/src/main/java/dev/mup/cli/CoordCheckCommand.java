@@ -111,13 +111,9 @@ final class CoordCheckCommand implements Callable<Integer> {
         }
         MuTask task = tasks.load(spec.commandLine(), aliases);
         Parametrization parametrization = parseParam();
-        if (!(depthExponent >= 0 && depthExponent <= 1)) {
-            throw new BadInput(spec.commandLine(), "--depth-exponent must be in [0, 1] (0 off,"
-                    + " 0.5 depth-μP, 1 CompleteP), got " + depthExponent);
-        }
-        if (depthExponent != 0 && task.baseDepth().isEmpty()) {
-            throw new BadInput(spec.commandLine(), "--depth-exponent needs a task with a depth axis; "
-                    + task.name() + " has none");
+        TaskOption.checkDepthExponent(spec.commandLine(), depthExponent);
+        if (depthExponent != 0) {
+            TaskOption.requireDepthAxis(spec.commandLine(), task, "--depth-exponent");
         }
         if (!depths.isEmpty()) {
             if (!spec.commandLine().getParseResult().hasMatchedOption("--widths")) {

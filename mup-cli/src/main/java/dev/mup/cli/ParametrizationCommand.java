@@ -101,10 +101,7 @@ final class ParametrizationCommand implements Callable<Integer> {
         if (baseWidth != null) {
             requirePositive("--base-width", baseWidth);
         }
-        if (!(depthExponent >= 0 && depthExponent <= 1)) {
-            throw new BadInput(spec.commandLine(), "--depth-exponent must be in [0, 1] (0 off, 0.5 depth-μP,"
-                    + " 1 CompleteP), got " + depthExponent);
-        }
+        TaskOption.checkDepthExponent(spec.commandLine(), depthExponent);
         EpsilonScaling scaling = EpsilonOption.parseScaling(spec.commandLine(), epsilonScaling);
         if (epsilonScaling != null) {
             EpsilonOption.requireEpsilon(spec.commandLine(), "--epsilon-scaling", optimizer.hasEpsilon(),
@@ -112,9 +109,8 @@ final class ParametrizationCommand implements Callable<Integer> {
         }
         MuTask task = tasks.load(spec.commandLine(), aliases);
         TaskOption.checkWidths(spec.commandLine(), task, "--width", List.of(width));
-        if ((depth != null || depthExponent != 0) && task.baseDepth().isEmpty()) {
-            throw new BadInput(spec.commandLine(), (depth != null ? "--depth" : "--depth-exponent")
-                    + " needs a task with a depth axis; " + task.name() + " has none");
+        if (depth != null || depthExponent != 0) {
+            TaskOption.requireDepthAxis(spec.commandLine(), task, depth != null ? "--depth" : "--depth-exponent");
         }
         if (depth != null) {
             TaskOption.checkDepths(spec.commandLine(), task, "--depth", List.of(depth), List.of(width));

@@ -141,10 +141,7 @@ final class SweepCommand implements Callable<Integer> {
         if (!depths.isEmpty() && !spec.commandLine().getParseResult().hasMatchedOption("--widths")) {
             widths = List.of(task.baseWidth()); // a sweep over depth runs at one width: the base, unless given
         }
-        if (!(depthExponent >= 0 && depthExponent <= 1)) {
-            throw new BadInput(spec.commandLine(), "--depth-exponent must be in [0, 1] (0 off, 0.5 depth-μP,"
-                    + " 1 CompleteP), got " + depthExponent);
-        }
+        TaskOption.checkDepthExponent(spec.commandLine(), depthExponent);
         if (!depths.isEmpty()) {
             if (depths.stream().anyMatch(d -> d <= 0) || depths.stream().distinct().count() != depths.size()) {
                 throw new BadInput(spec.commandLine(), "--depths must be distinct positive integers, got " + depths);
@@ -184,9 +181,8 @@ final class SweepCommand implements Callable<Integer> {
         if (!depths.isEmpty()) {
             TaskOption.checkDepths(spec.commandLine(), task, "--depths", depths, widths);
         }
-        if (depthExponent != 0 && task.baseDepth().isEmpty()) {
-            throw new BadInput(spec.commandLine(), "--depth-exponent needs a task with a depth axis; "
-                    + task.name() + " has none");
+        if (depthExponent != 0) {
+            TaskOption.requireDepthAxis(spec.commandLine(), task, "--depth-exponent");
         }
         try {
             settings.check(task);

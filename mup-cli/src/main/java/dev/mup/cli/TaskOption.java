@@ -131,6 +131,34 @@ public final class TaskOption {
         }
     }
 
+    /**
+     * Checks a depth exponent given with {@code --depth-exponent}.
+     *
+     * @param cli the command, for the error
+     * @param alpha the depth exponent α
+     * @throws BadInput when α is outside [0, 1]
+     */
+    static void checkDepthExponent(CommandLine cli, double alpha) {
+        if (!(alpha >= 0 && alpha <= 1)) {
+            throw new BadInput(cli, "--depth-exponent must be in [0, 1] (0 off, 0.5 depth-μP,"
+                    + " 1 CompleteP), got " + alpha);
+        }
+    }
+
+    /**
+     * Refuses a depth option for a task without a depth axis.
+     *
+     * @param cli the command, for the error
+     * @param task the task
+     * @param option the option given
+     * @throws BadInput when {@link MuTask#baseDepth()} is empty
+     */
+    static void requireDepthAxis(CommandLine cli, MuTask task, String option) {
+        if (task.baseDepth().isEmpty()) {
+            throw new BadInput(cli, option + " needs a task with a depth axis; " + task.name() + " has none");
+        }
+    }
+
     static String oneLine(Throwable e) {
         String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
         return message.replaceAll("\\s*\\R\\s*", " ");
