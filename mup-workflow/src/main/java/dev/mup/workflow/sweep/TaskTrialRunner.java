@@ -87,6 +87,12 @@ public final class TaskTrialRunner implements TrialRunner {
     @Override
     public TrialResult run(TrialSpec spec) {
         long start = System.nanoTime();
+        // refused before training, so that no trial's work is lost to it
+        int recalibration = task.batchNormRecalibrationBatches();
+        if (recalibration < 0) {
+            throw new IllegalStateException(task.name() + ".batchNormRecalibrationBatches() is negative: "
+                    + recalibration);
+        }
         Map<String, Double> h = spec.hyperparameters();
         double lr = Math.pow(2, value(h, Hyperparameter.LOG2_LR));
         MuOptions options = options(spec, settings);
@@ -132,7 +138,7 @@ public final class TaskTrialRunner implements TrialRunner {
                         losses.add(value);
                     }
                 }
-                recalibrateBatchNorm(trainer, manager, spec);
+                recalibrateBatchNorm(trainer, manager, spec, recalibration);
                 valid = validate(trainer, manager);
             }
         }
@@ -237,11 +243,7 @@ public final class TaskTrialRunner implements TrialRunner {
      * mode, which updates BatchNorm's running statistics and nothing else: no gradient is
      * collected and no step is taken.
      */
-    private void recalibrateBatchNorm(Trainer trainer, NDManager manager, TrialSpec spec) {
-        int batches = task.batchNormRecalibrationBatches();
-        if (batches < 0) {
-            throw new IllegalStateException(task.name() + ".batchNormRecalibrationBatches() is negative: " + batches);
-        }
+    private void recalibrateBatchNorm(Trainer trainer, NDManager manager, TrialSpec spec, int batches) {
         for (int i = 0; i < batches; i++) {
             try (NDManager batchManager = manager.newSubManager()) {
                 NDList[] batch;

@@ -183,6 +183,19 @@ class ResNetTaskTest {
     }
 
     @Test
+    void aNegativeRecalibrationIsRefusedBeforeTraining() {
+        ResNetTask broken = new ResNetTask(new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8)) {
+            @Override
+            public int batchNormRecalibrationBatches() {
+                return -1;
+            }
+        };
+        broken.configure("data", "synthetic");
+        IllegalStateException e = assertThrows(IllegalStateException.class, () -> trial(broken));
+        assertTrue(e.getMessage().contains("batchNormRecalibrationBatches() is negative: -1"), e.getMessage());
+    }
+
+    @Test
     void isFoundByItsShortName() {
         assertEquals(ResNetTask.class, Tasks.create("resnet").getClass());
     }
