@@ -88,9 +88,7 @@ final class ReportCommand implements Callable<Integer> {
                 SweepSettings settings = StoreAccess.settings(spec.commandLine(), trials);
                 SweepAnalysis.Metric metric = metrics.metric(spec.commandLine());
                 analysis = SweepAnalysis.of(trials.trials(), metric);
-                SweepAnalysis.Metric other = metric == SweepAnalysis.Metric.VALIDATION
-                        ? SweepAnalysis.Metric.TRAINING : SweepAnalysis.Metric.VALIDATION;
-                disagreements = analysis.optimaApart(SweepAnalysis.of(trials.trials(), other),
+                disagreements = analysis.optimaApart(SweepAnalysis.of(trials.trials(), metric.other()),
                         METRIC_DISAGREEMENT_STEPS);
                 SweepProgress progress = trials.progress();
                 title = title(settings);
@@ -242,7 +240,7 @@ final class ReportCommand implements Callable<Integer> {
                             + " steps from that of the %s (log2 lr %s)%n",
                     analysis.axis(), d.width(), label(d.param()), analysis.metric().label(),
                     TextTable.format(d.here().log2Lr()), d.gridSteps(),
-                    analysis.metric() == SweepAnalysis.Metric.VALIDATION ? "training loss" : "validation loss",
+                    analysis.metric().other().label(),
                     TextTable.format(d.there().log2Lr())));
         }
         if (!disagreements.isEmpty()) {
@@ -276,8 +274,7 @@ final class ReportCommand implements Callable<Integer> {
     /** The disagreements as the report's JSON writes them. */
     static List<java.util.Map<String, Object>> disagreementJson(SweepAnalysis analysis,
             List<SweepAnalysis.Disagreement> disagreements) {
-        String other = analysis.metric() == SweepAnalysis.Metric.VALIDATION
-                ? SweepAnalysis.Metric.TRAINING.key() : SweepAnalysis.Metric.VALIDATION.key();
+        String other = analysis.metric().other().key();
         List<java.util.Map<String, Object>> out = new ArrayList<>();
         for (SweepAnalysis.Disagreement d : disagreements) {
             java.util.Map<String, Object> m = new java.util.LinkedHashMap<>();

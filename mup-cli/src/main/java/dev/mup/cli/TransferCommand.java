@@ -107,9 +107,7 @@ final class TransferCommand implements Callable<Integer> {
             try {
                 SweepAnalysis.Metric metric = metrics.metric(spec.commandLine());
                 analysis = SweepAnalysis.of(trials.trials(), metric);
-                SweepAnalysis.Metric other = metric == SweepAnalysis.Metric.VALIDATION
-                        ? SweepAnalysis.Metric.TRAINING : SweepAnalysis.Metric.VALIDATION;
-                disagreements = analysis.optimaApart(SweepAnalysis.of(trials.trials(), other),
+                disagreements = analysis.optimaApart(SweepAnalysis.of(trials.trials(), metric.other()),
                         ReportCommand.METRIC_DISAGREEMENT_STEPS);
             } catch (IllegalArgumentException e) {
                 throw new BadInput(spec.commandLine(), store + ": " + TaskOption.oneLine(e));

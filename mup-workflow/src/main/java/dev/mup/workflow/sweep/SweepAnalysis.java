@@ -83,6 +83,15 @@ public final class SweepAnalysis {
         }
 
         /**
+         * The other loss, the one a disagreement is measured against.
+         *
+         * @return training for validation, validation for training
+         */
+        public Metric other() {
+            return this == VALIDATION ? TRAINING : VALIDATION;
+        }
+
+        /**
          * The metric of a name.
          *
          * @param key {@code validation} or {@code training}, in any case
